@@ -1,0 +1,74 @@
+// Merges `defaults` into each target: the flat, fully resolved settings a probe runs with.
+import { defaultServername, type TargetUrl } from '../target/url.js';
+import { BUILTIN_EXPIRY } from './checks.js';
+import type { Config, DefaultsConfig, ExpectConfig, TargetConfig } from './schema.js';
+
+/** Fields resolveTargets() renames or fills in; anything else passes through as target ?? defaults. */
+type Handled = 'timeout' | 'connectTimeout' | 'systemCa' | 'addresses' | 'expiry' | 'labels' | 'group' | 'expect' | 'ca' | 'servername' | 'ehlo';
+
+export type ResolvedExpect = ExpectConfig & {
+  /** Names the leaf must match: `expect.names`, else the servername, else the URL host. */
+  names: string[];
+};
+
+export type ResolvedTarget = Omit<TargetConfig, Handled> & {
+  name: string;
+  url: string;
+  parsedUrl: TargetUrl;
+  /** SNI to send: `servername`, else the URL host; null for an IP host (no SNI). */
+  servername: string | null;
+  /** EHLO name; undefined: use the machine's FQDN. */
+  ehlo: string | undefined;
+  timeoutMs: number;
+  connectTimeoutMs: number | undefined;
+  /** Absolute paths of PEM bundles; may be empty. */
+  ca: string[];
+  systemCa: boolean;
+  addresses: 'first' | 'all';
+  expiry: { warnDays: number; criticalDays: number };
+  group: string | null;
+  labels: Record<string, string>;
+  expect: ResolvedExpect;
+};
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export function resolveTargets(config: Config): ResolvedTarget[] {
+  return config.targets.map((t) => resolveTarget(t, config.defaults));
+}
+
+export function resolveTarget(t: TargetConfig, d: DefaultsConfig = {}): ResolvedTarget {
+  const merged: Record<string, unknown> = { ...d };
+  for (const [k, v] of Object.entries(t)) if (v !== undefined) merged[k] = v;
+  const {
+    timeout, connectTimeout, systemCa, addresses, expiry: _e, labels, group, expect: _x, ca, servername, ehlo, ...rest
+  } = merged as DefaultsConfig & TargetConfig;
+  const sni = servername ?? defaultServername(t.parsedUrl.host);
+  const expect: ExpectConfig = { ...d.expect, ...t.expect };
+  const isSmtp = t.parsedUrl.protocol === 'smtp';
+  const hasPath = t.parsedUrl.protocol === 'https' && t.parsedUrl.path !== null;
+  // Defaults may set protocol-specific expectations; they only apply where they make sense.
+  if (!isSmtp) delete expect.anonymousTls;
+  if (!hasPath) delete expect.httpStatus;
+  else expect.httpStatus ??= [200];
+  return {
+    ...rest,
+    name: t.name,
+    url: t.url,
+    parsedUrl: t.parsedUrl,
+    servername: sni,
+    ehlo,
+    timeoutMs: timeout ?? DEFAULT_TIMEOUT_MS,
+    connectTimeoutMs: connectTimeout,
+    ca: ca ?? [],
+    systemCa: systemCa ?? true,
+    addresses: addresses ?? 'first',
+    expiry: {
+      warnDays: t.expiry?.warnDays ?? d.expiry?.warnDays ?? BUILTIN_EXPIRY.warnDays,
+      criticalDays: t.expiry?.criticalDays ?? d.expiry?.criticalDays ?? BUILTIN_EXPIRY.criticalDays,
+    },
+    group: group ?? null,
+    labels: { ...labels },
+    expect: { ...expect, names: expect.names ?? [servername ?? t.parsedUrl.host] },
+  };
+}

@@ -1,0 +1,56 @@
+// Reads the negotiated parameters and the presented chain off a finished TLS handshake.
+import type { TLSSocket, DetailedPeerCertificate } from 'node:tls';
+import type { CertInfo, TlsInfo } from './result.js';
+import { certInfoFromDer } from '../x509/cert-info.js';
+import { ProbeError } from './reasons.js';
+
+export interface Captured {
+  tls: TlsInfo;
+  chain: CertInfo[];
+}
+
+export function captureTls(socket: TLSSocket, ocspResponse: Buffer | null, maxCerts: number): Captured {
+  const cipher = socket.getCipher();
+  const eph = socket.getEphemeralKeyInfo();
+  const ders = peerChainDer(socket, maxCerts);
+  return {
+    tls: {
+      protocol: socket.getProtocol() ?? null,
+      cipher: {
+        name: cipher.name,
+        standardName: cipher.standardName ?? null,
+        version: cipher.version ?? null,
+      },
+      ephemeralKey:
+        eph && 'type' in eph && eph.type
+          ? { type: eph.type, name: (eph as { name?: string }).name ?? null, size: (eph as { size?: number }).size ?? null }
+          : null,
+      alpn: socket.alpnProtocol || null,
+      ocspStapled: ocspResponse !== null && ocspResponse.length > 0,
+      chainSource: 'reconstructed',
+    },
+    chain: ders.map((der, i) => certInfoFromDer(der, i)),
+  };
+}
+
+/**
+ * The peer's certificates, leaf first. With the empty capture CA store Node
+ * can only use what the server sent, so nothing is added; it does order them
+ * issuer by issuer and drops certificates that chain to nothing.
+ */
+function peerChainDer(socket: TLSSocket, maxCerts: number): Buffer[] {
+  const out: Buffer[] = [];
+  let cert = socket.getPeerCertificate(true) as DetailedPeerCertificate | undefined;
+  const seen = new Set<DetailedPeerCertificate>();
+  while (cert && cert.raw && !seen.has(cert)) {
+    if (out.length >= maxCerts) {
+      throw new ProbeError('chain_too_long', `server presented more than ${maxCerts} certificates`, 'handshake');
+    }
+    seen.add(cert);
+    out.push(cert.raw);
+    const next = cert.issuerCertificate as DetailedPeerCertificate | undefined;
+    if (!next || next === cert || next.fingerprint256 === cert.fingerprint256) break;
+    cert = next;
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+// Turns a resolved config target into what the runner needs.
+import { hostname } from 'node:os';
+import type { ResolvedTarget } from '../config/index.js';
+import { defaultTimeouts, DEFAULT_LIMITS } from './limits.js';
+import type { ProbeTarget } from './target.js';
+
+/** The EHLO name when none is configured: the machine's name (RFC 5321 wants an FQDN; set `ehlo` if it is not one). */
+export function defaultEhloName(): string {
+  return hostname() || 'localhost';
+}
+
+export function toProbeTarget(t: ResolvedTarget, address?: string): ProbeTarget {
+  return {
+    name: t.name,
+    url: t.parsedUrl,
+    servername: t.servername,
+    ehlo: t.ehlo ?? defaultEhloName(),
+    timeouts: defaultTimeouts(t.timeoutMs, t.connectTimeoutMs),
+    limits: DEFAULT_LIMITS,
+    expectHttpStatus: t.expect.httpStatus ?? [200],
+    ...(address ? { address } : {}),
+  };
+}

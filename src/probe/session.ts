@@ -1,0 +1,87 @@
+// One probe's connection as drivers see it: bounded line reads, commands, timings and the TLS upgrade.
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Phase, Reason } from './reasons.js';
+import { ProbeError } from './reasons.js';
+import type { ProbeTarget } from './target.js';
+import type { Timings } from './result.js';
+import type { Deadline } from './deadline.js';
+import { LineConn, type Wait } from './line-conn.js';
+import { upgradeToTls } from './tls-upgrade.js';
+import { captureTls, type Captured } from './capture.js';
+import { quote } from './quote.js';
+
+export type WaitKind = 'greeting' | 'reply' | 'http';
+
+export class Session {
+  conn: LineConn;
+  tlsSocket: TLSSocket | null = null;
+  captured: Captured | null = null;
+  private current: Phase = 'greeting';
+
+  constructor(
+    readonly target: ProbeTarget,
+    private readonly plain: Socket,
+    readonly deadline: Deadline,
+    readonly timings: Timings,
+  ) {
+    this.conn = new LineConn(plain, target.limits, target.limits.plainBytes);
+  }
+
+  get phaseName(): Phase {
+    return this.current;
+  }
+
+  /** Runs one phase, adding its wall time to `timings[phase]`. */
+  async phase<T>(phase: Phase, fn: () => Promise<T>): Promise<T> {
+    this.current = phase;
+    this.conn.phase = phase;
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.timings[phase] = (this.timings[phase] ?? 0) + (performance.now() - start);
+    }
+  }
+
+  wait(kind: WaitKind): Wait {
+    const t = this.target.timeouts;
+    const ms = this.deadline.bound(kind === 'greeting' ? t.greetingMs : kind === 'http' ? t.httpMs : t.replyMs);
+    return { until: Date.now() + ms, ms };
+  }
+
+  readLine(kind: WaitKind, reason: Reason, what: string, wait = this.wait(kind)): Promise<string> {
+    return this.conn.readLine(wait, reason, what);
+  }
+
+  send(line: string): void {
+    this.conn.write(line);
+  }
+
+  /** Hands the socket to TLS, captures the handshake, and reads lines over TLS from then on. */
+  async startTls(alpn?: string[]): Promise<Captured> {
+    return this.phase('handshake', async () => {
+      const leftover = this.conn.detach();
+      if (leftover.length > 0) {
+        // Bytes after the STARTTLS go-ahead would be injected into the TLS session (CVE-2011-0411 class).
+        throw new ProbeError('protocol_error', `server sent data after accepting STARTTLS: ${quote(leftover)}`, 'handshake');
+      }
+      const { socket, ocspResponse } = await upgradeToTls(this.plain, {
+        servername: this.target.servername,
+        timeoutMs: this.deadline.bound(this.target.timeouts.handshakeMs),
+        ...(alpn ? { alpn } : {}),
+      });
+      this.tlsSocket = socket;
+      this.captured = captureTls(socket, ocspResponse, this.target.limits.chainCerts);
+      this.conn = new LineConn(socket, this.target.limits, null);
+      return this.captured;
+    });
+  }
+
+  /** Destroys every socket of the probe; safe to call more than once. */
+  close(): void {
+    this.conn.detach();
+    this.tlsSocket?.on('error', () => {}).destroy();
+    this.plain.on('error', () => {}).destroy();
+  }
+}

@@ -1,0 +1,116 @@
+// Turns a DER certificate into the plain CertInfo the results carry; parsed once per distinct certificate.
+import { X509Certificate as NodeX509, createHash } from 'node:crypto';
+import { x509 } from './peculiar.js';
+import type { CertInfo } from '../probe/result.js';
+import { nameToString } from './dn.js';
+
+const KEY_USAGE_NAMES: Array<[number, string]> = [
+  [x509.KeyUsageFlags.digitalSignature, 'digitalSignature'],
+  [x509.KeyUsageFlags.nonRepudiation, 'nonRepudiation'],
+  [x509.KeyUsageFlags.keyEncipherment, 'keyEncipherment'],
+  [x509.KeyUsageFlags.dataEncipherment, 'dataEncipherment'],
+  [x509.KeyUsageFlags.keyAgreement, 'keyAgreement'],
+  [x509.KeyUsageFlags.keyCertSign, 'keyCertSign'],
+  [x509.KeyUsageFlags.cRLSign, 'cRLSign'],
+  [x509.KeyUsageFlags.encipherOnly, 'encipherOnly'],
+  [x509.KeyUsageFlags.decipherOnly, 'decipherOnly'],
+];
+
+// Probes see the same few certificates over and over: parse each once.
+const CACHE_LIMIT = 2048;
+const cache = new Map<string, Omit<CertInfo, 'index'>>();
+
+export function certInfoFromDer(der: Buffer, index: number): CertInfo {
+  const sha256 = createHash('sha256').update(der).digest('hex').toUpperCase();
+  let info = cache.get(sha256);
+  if (!info) {
+    info = parse(der, sha256);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+    cache.set(sha256, info);
+  }
+  return { index, ...info };
+}
+
+function parse(der: Buffer, sha256: string): Omit<CertInfo, 'index'> {
+  const node = new NodeX509(der);
+  const cert = new x509.X509Certificate(der);
+  const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
+  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
+  const ku = cert.getExtension(x509.KeyUsagesExtension);
+  const bc = cert.getExtension(x509.BasicConstraintsExtension);
+  const cdp = cert.getExtension(x509.CRLDistributionPointsExtension);
+  const aia = cert.getExtension(x509.AuthorityInfoAccessExtension);
+  const key = node.publicKey;
+  const details = key.asymmetricKeyDetails ?? {};
+  const subject = nameToString(cert.subjectName);
+  const issuer = nameToString(cert.issuerName);
+  return {
+    subject,
+    issuer,
+    serial: cert.serialNumber.toUpperCase(),
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
+    thumbprint: createHash('sha1').update(der).digest('hex').toUpperCase(),
+    sha256,
+    subjectCN: cert.subjectName.getField('CN').at(-1) ?? null,
+    san: {
+      dns: san?.names.items.filter((n) => n.type === 'dns').map((n) => n.value) ?? [],
+      ip: san?.names.items.filter((n) => n.type === 'ip').map((n) => n.value) ?? [],
+    },
+    publicKey: {
+      type: key.asymmetricKeyType ?? 'unknown',
+      bits: details.modulusLength ?? curveBits(details.namedCurve) ?? null,
+      curve: details.namedCurve ?? null,
+    },
+    signatureAlgorithm: signatureName(cert),
+    version: x509Version(der),
+    extKeyUsage: eku ? eku.usages.map(String) : null,
+    keyUsage: ku ? KEY_USAGE_NAMES.filter(([flag]) => (ku.usages & flag) !== 0).map(([, n]) => n) : null,
+    basicConstraints: bc ? { ca: bc.ca, pathLength: bc.pathLength ?? null } : null,
+    crlDistributionPoints: (cdp?.distributionPoints ?? []).flatMap(
+      (dp) => dp.distributionPoint?.fullName?.flatMap((g) => (g.uniformResourceIdentifier ? [g.uniformResourceIdentifier] : [])) ?? [],
+    ),
+    aia: {
+      ocsp: aia?.ocsp.filter((g) => g.type === 'url').map((g) => g.value) ?? [],
+      caIssuers: aia?.caIssuers.filter((g) => g.type === 'url').map((g) => g.value) ?? [],
+    },
+    // Not checkIssued(): it also demands keyCertSign, which self-signed leaves rarely have.
+    selfSigned: subject === issuer && safeVerify(node),
+    der: der.toString('base64'),
+  };
+}
+
+function safeVerify(node: NodeX509): boolean {
+  try {
+    return node.verify(node.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+function curveBits(curve: string | undefined): number | null {
+  if (!curve) return null;
+  const m = /(\d{3})/.exec(curve);
+  return m ? Number(m[1]) : null;
+}
+
+function signatureName(cert: x509.X509Certificate): string {
+  const alg = cert.signatureAlgorithm as { name?: string; hash?: { name?: string } };
+  const hash = alg.hash?.name;
+  return hash ? `${hash}with${alg.name ?? 'unknown'}` : (alg.name ?? 'unknown');
+}
+
+/** The TBSCertificate's explicit [0] version tag is absent for v1 (RFC 5280 §4.1). */
+function x509Version(der: Buffer): number {
+  let pos = 0;
+  const skipHeader = (): void => {
+    pos += 1;
+    const len = der[pos++] ?? 0;
+    if (len & 0x80) pos += len & 0x7f;
+  };
+  skipHeader(); // Certificate SEQUENCE
+  skipHeader(); // TBSCertificate SEQUENCE
+  if (der[pos] !== 0xa0) return 1;
+  // A0 03 02 01 vv
+  return (der[pos + 4] ?? 0) + 1;
+}
