@@ -56,7 +56,7 @@ describe('chain', () => {
   it('copies the issuer DN byte for byte and links AKI to the issuer SKI', () => {
     const { root, intermediate: int, leaf } = chain;
     expect(node(leaf).issuer).toBe(node(int).subject);
-    expect(node(leaf).subject).toBe('CN=mail.example.test\nO=Example Org'); // order as written
+    expect(node(leaf).subject).toBe('O=Example Org\nCN=mail.example.test'); // encoded least specific first, like real CAs
     expect(Buffer.from(leaf.cert.issuerName.toArrayBuffer())).toEqual(Buffer.from(int.cert.subjectName.toArrayBuffer()));
     const ski = (i: Issued) => i.cert.getExtension(x509.SubjectKeyIdentifierExtension)!.keyId;
     const aki = (i: Issued) => i.cert.getExtension(x509.AuthorityKeyIdentifierExtension)!.keyId;

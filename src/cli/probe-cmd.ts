@@ -1,55 +1,66 @@
-// `tlsprobe probe <url>`: one ad-hoc probe, no config file.
+// `tlsprobe probe <url>`: one ad-hoc probe and its checks, no config file.
+import { resolve as resolvePath } from 'node:path';
 import { parse, UsageError } from './args.js';
 import type { Io } from './io.js';
-import { parseTargetUrl, defaultServername, TargetUrlError } from '../target/url.js';
-import { parseDuration } from '../config/index.js';
-import { defaultTimeouts, DEFAULT_LIMITS, DEFAULT_TIMEOUT_MS } from '../probe/limits.js';
-import { defaultEhloName } from '../probe/from-config.js';
-import { runProbe } from '../probe/runner.js';
+import { parseTargetUrl, TargetUrlError } from '../target/url.js';
+import { checkPemBundle, parseDuration, resolveTarget } from '../config/index.js';
+import { runTarget } from '../run/execute.js';
 import { renderTable } from '../output/table.js';
 import { toJson } from '../output/json.js';
+import { expectOverrides, EXPECT_OPTIONS } from './expect-flags.js';
 
-export const PROBE_USAGE = `usage: tlsprobe probe <url> [--json] [--servername NAME] [--ehlo NAME] [--timeout 10s] [--ca FILE]...`;
+export const PROBE_USAGE = `usage: tlsprobe probe <url> [--json] [--strict] [--servername NAME] [--ehlo NAME] [--timeout 10s] [--ca FILE]... [--no-system-ca]
+                      [--expect-thumbprint HEX]... [--expect-name NAME]... [--expect-fqdn FQDN] [--expect-tls-certificate-name "<I>...<S>..."]`;
 
 export async function probeCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
     argv,
     {
       json: { type: 'boolean' },
+      strict: { type: 'boolean' },
       servername: { type: 'string' },
       ehlo: { type: 'string' },
       timeout: { type: 'string' },
       ca: { type: 'string', multiple: true },
+      'no-system-ca': { type: 'boolean' },
       name: { type: 'string' },
+      ...EXPECT_OPTIONS,
     },
     1,
   );
   const text = positionals[0];
   if (!text) throw new UsageError('probe needs a target URL, e.g. smtp://mail.example.com:25');
-  let url;
+  let parsedUrl;
   try {
-    url = parseTargetUrl(text);
+    parsedUrl = parseTargetUrl(text);
   } catch (err) {
     if (err instanceof TargetUrlError) throw new UsageError(err.message);
     throw err;
   }
-  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  let timeout: number | undefined;
   if (values.timeout !== undefined) {
     try {
-      timeoutMs = parseDuration(values.timeout);
+      timeout = parseDuration(values.timeout);
     } catch (err) {
       throw new UsageError(`--timeout: ${(err as Error).message}`);
     }
   }
-  const result = await runProbe({
-    name: values.name ?? url.host,
-    url,
-    servername: values.servername ?? defaultServername(url.host),
-    ehlo: values.ehlo ?? defaultEhloName(),
-    timeouts: defaultTimeouts(timeoutMs),
-    limits: DEFAULT_LIMITS,
-    expectHttpStatus: [200],
+  const ca = (values.ca ?? []).map((f) => resolvePath(f));
+  for (const file of ca) {
+    const problem = await checkPemBundle(file);
+    if (problem) throw new UsageError(`--ca ${file}: ${problem}`);
+  }
+  const target = resolveTarget({
+    name: values.name ?? parsedUrl.host,
+    url: text,
+    parsedUrl,
+    ...(values.servername ? { servername: values.servername } : {}),
+    ...(values.ehlo ? { ehlo: values.ehlo } : {}),
+    ...(timeout !== undefined ? { timeout } : {}),
+    ca,
+    systemCa: !values['no-system-ca'],
   });
+  const result = await runTarget(target, { strict: values.strict ?? false, expectOverride: expectOverrides(values) });
   io.out(values.json ? toJson(result) : renderTable([result]));
   return result.ok ? 0 : 1;
 }

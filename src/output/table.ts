@@ -20,7 +20,7 @@ export function renderTable(results: ProbeResult[], now = Date.now()): string {
     const p = problem(r);
     const warned = !p && r.checks.some((c) => c.status === 'warn');
     return [
-      r.address && r.address !== hostOf(r.url) ? `${r.name} (${r.address})` : r.name,
+      rowLabel(r),
       p ? `FAIL ${p.code}` : warned ? 'WARN' : 'OK',
       r.tls?.protocol ?? '-',
       r.tls?.cipher.name ?? '-',
@@ -35,7 +35,7 @@ export function renderTable(results: ProbeResult[], now = Date.now()): string {
   const out = [line(COLUMNS), ...rows.map(line)];
   const problems = results.flatMap((r) => {
     const p = problem(r);
-    return p ? [`  ${r.name}: ${p.code}: ${p.message}`] : [];
+    return p ? [`  ${rowLabel(r)}: ${p.code}: ${p.message}`] : [];
   });
   if (problems.length) out.push('', 'Problems:', ...problems);
   const ok = results.filter((r) => r.ok).length;
@@ -43,6 +43,27 @@ export function renderTable(results: ProbeResult[], now = Date.now()): string {
   return out.join('\n');
 }
 
+/** The target name, plus the address when it is not the URL's own host (`addresses: all`). */
+function rowLabel(r: ProbeResult): string {
+  return r.address && r.address !== hostOf(r.url) ? `${r.name} (${r.address})` : r.name;
+}
+
 function hostOf(url: string): string {
   return url.replace(/^[a-z0-9]+:\/\/\[?([^\]/]*?)\]?(:\d+)?(\/.*)?$/i, '$1');
+}
+
+/** After a renewal: which endpoints still present something other than the expected certificate. */
+export function renderRenewalSummary(results: ProbeResult[], expected: string[]): string {
+  const stale = results.filter((r) => {
+    const leaf = r.chain[0];
+    return !leaf || !expected.some((t) => t === leaf.thumbprint || t === leaf.sha256);
+  });
+  if (stale.length === 0) return `\nAll ${results.length} endpoint(s) present the expected certificate.`;
+  const lines = stale.map((r) => {
+    const leaf = r.chain[0];
+    return leaf
+      ? `  ${rowLabel(r)}: presents ${leaf.thumbprint} (notAfter ${leaf.notAfter.slice(0, 10)}, ${leaf.subject})`
+      : `  ${rowLabel(r)}: no certificate captured (${r.error?.reason ?? 'unknown'})`;
+  });
+  return [`\n${stale.length} of ${results.length} endpoint(s) still present another certificate than ${expected.join(' / ')}:`, ...lines].join('\n');
 }

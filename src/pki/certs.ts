@@ -18,7 +18,7 @@ import {
 import { toPem } from './pem.js';
 
 export interface CertSpec {
-  /** DN like "CN=mail.example.test, O=Example"; RDNs are encoded in the order written. */
+  /** DN written most specific first, as RFC 4514 and Exchange show it ("CN=mail.example.test, O=Example"); encoded C/O first, like real CAs do. */
   subject: string;
   /** SAN entries; IP literals (v4 and v6) become iPAddress, others dNSName. */
   names?: string[];
@@ -100,7 +100,7 @@ async function build(kind: Kind, spec: CertSpec, issuer: Issued | undefined): Pr
   const hash = spec.hash ?? 'SHA-256';
   const notBefore = spec.notBefore ?? new Date(Date.now() - DAY_MS);
   const notAfter = spec.notAfter ?? new Date(notBefore.getTime() + (kind === 'ca' ? CA_DAYS : LEAF_DAYS) * DAY_MS);
-  const subject = new x509.Name(spec.subject);
+  const subject = encodeName(spec.subject);
   const signer: CryptoKey = issuer ? issuer.keys.privateKey : keys.privateKey;
 
   const ski = await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false);
@@ -155,4 +155,9 @@ function defaultKeyUsage(kind: Kind, publicKey: CryptoKey): string[] {
   if (kind === 'ca') return ['keyCertSign', 'cRLSign', 'digitalSignature'];
   // keyEncipherment means RSA key transport; RFC 5480 does not allow it for EC keys.
   return publicKey.algorithm.name === 'ECDSA' ? ['digitalSignature'] : ['digitalSignature', 'keyEncipherment'];
+}
+
+/** RFC 4514 strings list the most specific RDN first; the encoding puts it last (RFC 5280 §4.1.2.4). */
+function encodeName(text: string): x509.Name {
+  return new x509.Name(new x509.Name(text).toJSON().reverse());
 }

@@ -19,19 +19,31 @@ export class RevokedListWriter {
   private readonly reasonExt = new Map<number, Buffer>();
   count = 0;
 
-  /** `serial` is raw magnitude bytes (positive INTEGER). */
+  /** `serial` is raw magnitude bytes (positive INTEGER). Written in place: this runs a million times. */
   add(serial: Uint8Array, revoked: Date, reason?: number): void {
-    const serialTlv = der.derUnsignedInteger(serial);
+    let start = 0;
+    while (start < serial.length - 1 && serial[start] === 0) start++; // minimal INTEGER encoding
+    const empty = serial.length === 0;
+    const pad = empty || serial[start]! & 0x80 ? 1 : 0; // keep it positive; an empty serial encodes as 0
+    const intLen = serial.length - start + pad;
+    if (intLen > 127) throw new RangeError('serial too long');
     const time = this.time(revoked);
     const ext = reason ? this.reason(reason) : undefined;
-    const bodyLen = serialTlv.length + time.length + (ext?.length ?? 0);
+    const bodyLen = 2 + intLen + time.length + (ext?.length ?? 0);
     const head = der.derLength(bodyLen);
     this.reserve(1 + head.length + bodyLen);
-    this.buf[this.len++] = 0x30;
-    this.len += head.copy(this.buf, this.len);
-    this.len += serialTlv.copy(this.buf, this.len);
-    this.len += time.copy(this.buf, this.len);
-    if (ext) this.len += ext.copy(this.buf, this.len);
+    const b = this.buf;
+    b[this.len++] = 0x30;
+    this.len += head.copy(b, this.len);
+    b[this.len++] = 0x02;
+    b[this.len++] = intLen;
+    if (pad) b[this.len++] = 0x00;
+    if (!empty) {
+      b.set(serial.subarray(start), this.len);
+      this.len += serial.length - start;
+    }
+    this.len += time.copy(b, this.len);
+    if (ext) this.len += ext.copy(b, this.len);
     this.count++;
   }
 

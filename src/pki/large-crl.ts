@@ -22,8 +22,8 @@ export function largeCrlSerial(i: number): string {
   return '10' + i.toString(16).toUpperCase().padStart(30, '0');
 }
 
-function serialBytes(i: number): Buffer {
-  const b = Buffer.alloc(16);
+/** Writes serial i into a reused 16-byte buffer (RevokedListWriter.add copies it). */
+function serialBytes(i: number, b: Buffer): Buffer {
   b[0] = 0x10;
   b.writeUInt32BE(Math.floor(i / 0x1_0000_0000), 8);
   b.writeUInt32BE(i >>> 0, 12);
@@ -36,9 +36,10 @@ export async function createLargeCrl(issuer: Issued, spec: LargeCrlSpec): Promis
   const revoked = spec.revoked ?? thisUpdate;
   const writer = new RevokedListWriter();
   for (const e of spec.entries ?? []) writer.addSpec(e, thisUpdate);
+  const scratch = Buffer.alloc(16);
   for (let i = 0; i < spec.count; i++) {
     if (spec.serialFor) writer.addSpec({ serial: spec.serialFor(i), revoked, reason: spec.reason }, thisUpdate);
-    else writer.add(serialBytes(i), revoked, spec.reason);
+    else writer.add(serialBytes(i, scratch), revoked, spec.reason);
   }
   return assembleCrl(issuer, { ...spec, thisUpdate }, writer);
 }

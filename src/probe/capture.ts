@@ -3,16 +3,21 @@ import type { TLSSocket, DetailedPeerCertificate } from 'node:tls';
 import type { CertInfo, TlsInfo } from './result.js';
 import { certInfoFromDer } from '../x509/cert-info.js';
 import { ProbeError } from './reasons.js';
+import type { PresentedResult } from './presented/index.js';
 
 export interface Captured {
   tls: TlsInfo;
   chain: CertInfo[];
 }
 
-export function captureTls(socket: TLSSocket, ocspResponse: Buffer | null, maxCerts: number): Captured {
+export function captureTls(socket: TLSSocket, ocspResponse: Buffer | null, presented: PresentedResult | null, maxCerts: number): Captured {
   const cipher = socket.getCipher();
   const eph = socket.getEphemeralKeyInfo();
-  const ders = peerChainDer(socket, maxCerts);
+  const exact = presented?.certificates ?? null;
+  if (exact && exact.length > maxCerts) {
+    throw new ProbeError('chain_too_long', `server presented ${exact.length} certificates (limit ${maxCerts})`, 'handshake');
+  }
+  const ders = exact ?? peerChainDer(socket, maxCerts);
   return {
     tls: {
       protocol: socket.getProtocol() ?? null,
@@ -27,7 +32,8 @@ export function captureTls(socket: TLSSocket, ocspResponse: Buffer | null, maxCe
           : null,
       alpn: socket.alpnProtocol || null,
       ocspStapled: ocspResponse !== null && ocspResponse.length > 0,
-      chainSource: 'reconstructed',
+      chainSource: exact ? 'presented' : 'reconstructed',
+      ...(presented && presented.certificates === null ? { chainNote: presented.why } : {}),
     },
     chain: ders.map((der, i) => certInfoFromDer(der, i)),
   };

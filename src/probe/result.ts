@@ -40,6 +40,8 @@ export interface TlsInfo {
   ocspStapled: boolean;
   /** Whether `chain` is the list exactly as the server sent it (see capture). */
   chainSource: 'presented' | 'reconstructed';
+  /** Why the exact list could not be read, when it was asked for. */
+  chainNote?: string;
 }
 
 export interface SmtpDetails {

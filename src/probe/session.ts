@@ -66,13 +66,14 @@ export class Session {
         // Bytes after the STARTTLS go-ahead would be injected into the TLS session (CVE-2011-0411 class).
         throw new ProbeError('protocol_error', `server sent data after accepting STARTTLS: ${quote(leftover)}`, 'handshake');
       }
-      const { socket, ocspResponse } = await upgradeToTls(this.plain, {
+      const { socket, ocspResponse, presented } = await upgradeToTls(this.plain, {
         servername: this.target.servername,
         timeoutMs: this.deadline.bound(this.target.timeouts.handshakeMs),
+        exactChain: this.target.exactChain !== false,
         ...(alpn ? { alpn } : {}),
       });
       this.tlsSocket = socket;
-      this.captured = captureTls(socket, ocspResponse, this.target.limits.chainCerts);
+      this.captured = captureTls(socket, ocspResponse, presented, this.target.limits.chainCerts);
       this.conn = new LineConn(socket, this.target.limits, null);
       return this.captured;
     });

@@ -13,6 +13,8 @@ export interface ProbeTarget {
   limits: SizeLimits;
   /** Connect to this address instead of resolving url.host (used for `addresses: all`). */
   address?: string;
+  /** Read the presented certificate list off the wire (default true); see tls-upgrade. */
+  exactChain?: boolean;
   /** HTTP status codes that count as healthy for an https target with a path. */
   expectHttpStatus: number[];
 }

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { ProbeError } from './reasons.js';
 import { toProbeError } from './errors.js';
 import { fmtMs } from './deadline.js';
+import { tapSocket, type PresentedResult } from './presented/index.js';
 
 let captureContext: tls.SecureContext | null = null;
 
@@ -27,18 +28,23 @@ export interface UpgradeOptions {
   servername: string | null;
   alpn?: string[];
   timeoutMs: number;
+  /** Read the exact presented certificate list off the wire (costs ~30% of the handshake rate). */
+  exactChain: boolean;
 }
 
 export interface Upgraded {
   socket: tls.TLSSocket;
   ocspResponse: Buffer | null;
+  /** The certificate list as sent, when `exactChain` was asked for. */
+  presented: PresentedResult | null;
 }
 
 export function upgradeToTls(socket: Socket, opts: UpgradeOptions): Promise<Upgraded> {
   return new Promise((resolve, reject) => {
     let ocspResponse: Buffer | null = null;
+    const tap = opts.exactChain ? tapSocket(socket) : null;
     const options: tls.ConnectionOptions & { requestOCSP: boolean } = {
-      socket,
+      socket: tap ? tap.stream : socket,
       secureContext: getCaptureContext(),
       rejectUnauthorized: false,
       // tls.connect passes this through to TLSSocket; @types/node omits it.
@@ -47,6 +53,7 @@ export function upgradeToTls(socket: Socket, opts: UpgradeOptions): Promise<Upgr
       ...(opts.alpn ? { ALPNProtocols: opts.alpn } : {}),
     };
     const tlsSocket = tls.connect(options);
+    tap?.watch(tlsSocket); // keylog lines only flow to listeners attached in this tick
     const timer = setTimeout(() => {
       finish(new ProbeError('timeout_handshake', `TLS handshake did not complete within ${fmtMs(opts.timeoutMs)}`, 'handshake'));
     }, opts.timeoutMs);
@@ -70,7 +77,7 @@ export function upgradeToTls(socket: Socket, opts: UpgradeOptions): Promise<Upgr
         socket.destroy();
         reject(err);
       } else {
-        resolve({ socket: tlsSocket, ocspResponse });
+        resolve({ socket: tlsSocket, ocspResponse, presented: tap ? tap.finish(tlsSocket) : null });
       }
     }
   });

@@ -1,18 +1,54 @@
-// Probes a list of resolved targets with bounded concurrency: the path `check` (and later the daemon) share.
-import type { ResolvedTarget } from '../config/index.js';
+// Probes resolved targets with bounded concurrency and judges each result: the path `check` and `probe` share.
+import type { ResolvedExpect, ResolvedTarget } from '../config/index.js';
 import type { ProbeResult } from '../probe/result.js';
 import { runProbe } from '../probe/runner.js';
 import { toProbeTarget } from '../probe/from-config.js';
+import { resolveAll, type Resolver } from '../probe/connect.js';
+import { applyChecks, trustStore } from '../checks/index.js';
 import { mapLimit } from './pool.js';
 
 export interface RunOptions {
   concurrency: number;
+  /** Warnings fail the probe too. */
+  strict?: boolean;
+  resolver?: Resolver;
+  /** Expectations applied on top of every target's own (e.g. `--expect-thumbprint`). */
+  expectOverride?: Partial<ResolvedExpect>;
+}
+
+interface Job {
+  target: ResolvedTarget;
+  address?: string;
 }
 
 export async function runTargets(targets: ResolvedTarget[], opts: RunOptions): Promise<ProbeResult[]> {
-  return mapLimit(targets, opts.concurrency, (t) => runTarget(t));
+  const jobs = (await mapLimit(targets, opts.concurrency, (t) => expand(t, opts.resolver))).flat();
+  return mapLimit(jobs, opts.concurrency, (job) => runTarget(job.target, opts, job.address));
 }
 
-export async function runTarget(t: ResolvedTarget): Promise<ProbeResult> {
-  return runProbe(toProbeTarget(t));
+/** `addresses: all` probes every address behind the name (each node behind a load balancer or round robin). */
+async function expand(target: ResolvedTarget, resolver?: Resolver): Promise<Job[]> {
+  if (target.addresses !== 'all') return [{ target }];
+  try {
+    const addresses = await resolveAll(target.parsedUrl.host, resolver);
+    return addresses.map((address) => ({ target, address }));
+  } catch {
+    return [{ target }]; // the probe itself then reports dns_failed
+  }
+}
+
+export async function runTarget(t: ResolvedTarget, opts: Omit<RunOptions, 'concurrency'> = {}, address?: string): Promise<ProbeResult> {
+  const result = await runProbe(toProbeTarget(t, address), opts.resolver ? { resolver: opts.resolver } : {});
+  return applyChecks(
+    {
+      result,
+      protocol: t.parsedUrl.protocol,
+      implicitTls: t.parsedUrl.implicitTls,
+      expect: { ...t.expect, ...opts.expectOverride },
+      expiry: t.expiry,
+      trust: trustStore(t.ca, t.systemCa),
+      now: Date.now(),
+    },
+    opts.strict,
+  );
 }

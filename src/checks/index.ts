@@ -1,0 +1,35 @@
+// Runs every check over a captured result and derives the verdict: OK when connected and nothing failed.
+import type { CheckResult, ProbeResult } from '../probe/result.js';
+import type { CheckInput, Check, CheckId } from './types.js';
+import { chainCheck } from './chain.js';
+import { expiryCheck } from './expiry.js';
+import { ekuCheck } from './eku.js';
+import { nameCheck } from './name.js';
+import { expectedCheck } from './expected.js';
+import { starttlsCheck } from './starttls.js';
+import { protocolCheck } from './protocol.js';
+
+/** In the order they appear in results; the first failure is the one the table shows. */
+export const CHECKS = {
+  starttls: starttlsCheck,
+  expected: expectedCheck,
+  chain: chainCheck,
+  expiry: expiryCheck,
+  name: nameCheck,
+  eku: ekuCheck,
+  protocol: protocolCheck,
+} satisfies Record<CheckId, Check>;
+
+export function runChecks(input: CheckInput): CheckResult[] {
+  return Object.values(CHECKS).flatMap((check) => check(input) ?? []);
+}
+
+/** Fills `checks` and `ok` of a result. `strict` makes warnings fail too. */
+export function applyChecks(input: CheckInput, strict = false): ProbeResult {
+  const checks = runChecks(input);
+  const bad = checks.some((c) => c.status === 'fail' || (strict && c.status === 'warn'));
+  return { ...input.result, checks, ok: input.result.error === null && !bad };
+}
+
+export type { CheckInput } from './types.js';
+export { trustStore } from './trust.js';
