@@ -46,7 +46,9 @@ describe('chain', () => {
 
   it('warns about the wrong order, duplicates and unneeded extras; notes the root sent along', async () => {
     const other = await createRoot({ subject: 'CN=Unrelated Root', reuseKeys: true });
-    expect(check('chain', [pki.leaf, pki.root, pki.intermediate]).details.order).toBe('ok'); // root is outside the path
+    const misplaced = check('chain', [pki.leaf, pki.root, pki.intermediate]);
+    expect(misplaced.details.order).toBe('wrong');
+    expect(misplaced.details.rootSent).toBe(true);
     const wrong = await createIntermediate(pki.intermediate, { subject: 'CN=Sub CA', reuseKeys: true });
     const deep = await issueLeaf(wrong, { subject: 'CN=mail.example.test', names: NAMES, reuseKeys: true });
     const c = check('chain', [deep, pki.intermediate, wrong]);

@@ -1,42 +1,12 @@
 // chain: presented order, missing intermediates, trust, validity, weak signatures and small keys along the path.
 import type { X509Certificate } from 'node:crypto';
 import type { CertInfo } from '../probe/result.js';
-import { issuedBy, isSelfIssued, nodeCert } from '../x509/node-cert.js';
+import { isSelfIssued, nodeCert } from '../x509/node-cert.js';
+import { buildPath } from './path.js';
 import { fail, pass, warn, type Check } from './types.js';
 
-const MAX_PATH = 20;
-const WEAK_SIGNATURE = /\b(SHA-?1|MD5|MD2)\b/i;
-
-interface Path {
-  /** Indexes into the presented list, leaf first. */
-  presented: number[];
-  /** The trust anchor the path ends at, from the store (or presented and also in the store). */
-  anchor: X509Certificate | null;
-  /** A self-signed certificate the path ends at that is not trusted. */
-  untrustedRoot: X509Certificate | null;
-}
-
-function buildPath(certs: X509Certificate[], trust: Parameters<Check>[0]['trust']): Path {
-  const path: Path = { presented: [0], anchor: null, untrustedRoot: null };
-  let cur = certs[0]!;
-  while (path.presented.length < MAX_PATH) {
-    if (isSelfIssued(cur)) {
-      if (trust.isAnchor(cur)) path.anchor = cur;
-      else path.untrustedRoot = cur;
-      return path;
-    }
-    const anchor = trust.findIssuer(cur);
-    if (anchor) {
-      path.anchor = anchor;
-      return path;
-    }
-    const next = certs.findIndex((c, i) => !path.presented.includes(i) && issuedBy(cur, c));
-    if (next < 0) return path;
-    path.presented.push(next);
-    cur = certs[next]!;
-  }
-  return path;
-}
+// Matches "SHA-1withRSA..." / "sha1WithRSAEncryption" / "md5...", not SHA-128x.
+const WEAK_SIGNATURE = /(^|[^a-z0-9])(sha-?1|md5|md2)(?!\d)/i;
 
 export const chainCheck: Check = ({ result, trust, now }) => {
   const infos = result.chain;

@@ -53,9 +53,10 @@ export const expectedCheck: Check = ({ result, expect }) => {
   return pass('expected', `presents the expected ${leaf.selfSigned ? 'self-signed' : 'CA-issued'} certificate ${leaf.thumbprint}`, details);
 };
 
-function sameDn(a: string, b: string): boolean {
+/** `expected` is what the admin wrote (any form); `presented` is our own rendering (always comma form). */
+function sameDn(expected: string, presented: string): boolean {
   try {
-    return dnEquals(parseDn(a), parseDn(b));
+    return dnEquals(parseDn(expected), parseDn(presented, 'comma'));
   } catch (err) {
     if (err instanceof DnParseError) return false;
     throw err;

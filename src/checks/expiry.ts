@@ -19,7 +19,10 @@ export const expiryCheck: Check = ({ result, expiry, now }) => {
 
   const early = certs.find((c) => c.notYetValid);
   if (early) return fail('expiry', `${label(early)} is not valid yet`, details);
-  if (worst.daysLeft < 0) return fail('expiry', `${label(worst)} expired ${-worst.daysLeft} day(s) ago (${worst.notAfter.slice(0, 10)})`, details);
+  if (worst.daysLeft < 0) {
+    const ago = Math.floor((now - Date.parse(worst.notAfter)) / DAY);
+    return fail('expiry', `${label(worst)} expired ${ago === 0 ? 'today' : `${ago} day(s) ago`} (${worst.notAfter.slice(0, 10)})`, details);
+  }
   if (worst.daysLeft < expiry.criticalDays) {
     return fail('expiry', `${label(worst)} expires in ${worst.daysLeft} day(s) (${worst.notAfter.slice(0, 10)}), under the critical threshold of ${expiry.criticalDays}`, details);
   }

@@ -18,6 +18,8 @@ export interface MailServerOptions {
   /** Host name announced in the banner and EHLO reply. */
   hostname?: string;
   host?: string;
+  /** Default: any free port. */
+  port?: number;
 }
 
 export interface RunningServer {
@@ -128,7 +130,7 @@ export async function startMailServer(o: MailServerOptions): Promise<RunningServ
   const server = o.implicit
     ? tls.createServer({ cert: o.cert, key: o.key }, (s) => serve(s, true, true))
     : net.createServer((s) => serve(s, false, true));
-  return listen(server, o.host ?? '127.0.0.1', sockets);
+  return listen(server, o.host ?? '127.0.0.1', sockets, o.port);
 }
 
 export interface HttpsServerOptions {
@@ -153,10 +155,10 @@ export async function startHttpsServer(o: HttpsServerOptions): Promise<RunningSe
   return listen(server, o.host ?? '127.0.0.1', sockets);
 }
 
-function listen(server: net.Server, host: string, sockets: Set<net.Socket>): Promise<RunningServer> {
+function listen(server: net.Server, host: string, sockets: Set<net.Socket>, port = 0): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => {
+    server.listen(port, host, () => {
       const { port } = server.address() as AddressInfo;
       resolve({
         host,

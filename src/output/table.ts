@@ -38,6 +38,8 @@ export function renderTable(results: ProbeResult[], now = Date.now()): string {
     return p ? [`  ${rowLabel(r)}: ${p.code}: ${p.message}`] : [];
   });
   if (problems.length) out.push('', 'Problems:', ...problems);
+  const warnings = results.flatMap((r) => r.checks.filter((c) => c.status === 'warn').map((c) => `  ${rowLabel(r)}: ${c.id}: ${c.message}`));
+  if (warnings.length) out.push('', 'Warnings:', ...warnings);
   const ok = results.filter((r) => r.ok).length;
   out.push('', `${ok} of ${results.length} OK`);
   return out.join('\n');

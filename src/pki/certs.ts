@@ -1,7 +1,6 @@
 // Certificate creation: self-signed roots, intermediates, leaves and self-signed end-entity certificates.
-import './reflect-shim.js'; // must precede @peculiar/x509
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import { x509 } from '../x509/peculiar.js';
 import { normalizeHex } from './der.js';
 import * as ext from './extensions.js';
 import {

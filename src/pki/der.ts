@@ -1,4 +1,4 @@
-// Minimal DER encoder: just the primitives the large-CRL fast path and a few custom extensions need.
+// Minimal DER encoder: just the primitives the CRL encoder and a few custom extensions need.
 // Hand-rolled because building a million ASN.1 objects through @peculiar/asn1-schema costs
 // far more time and memory than writing the bytes directly.
 
@@ -39,11 +39,7 @@ export function derSmallInteger(n: number | bigint): Buffer {
   return derUnsignedInteger(Uint8Array.from(bytes));
 }
 
-/** Hex serial (colons/spaces tolerated) as INTEGER. */
-export function derSerial(hex: string): Buffer {
-  return derUnsignedInteger(Buffer.from(normalizeHex(hex), 'hex'));
-}
-
+/** Hex serial with colons/spaces tolerated, as even-length upper-case hex. */
 export function normalizeHex(hex: string): string {
   const clean = hex.replace(/[\s:]/g, '');
   if (!/^[0-9a-fA-F]*$/.test(clean)) throw new Error(`not a hex serial: ${hex}`);

@@ -1,7 +1,6 @@
 // Translates a CertSpec's friendly fields (names, usages, URLs) into @peculiar/x509 extension objects.
-import './reflect-shim.js'; // must precede @peculiar/x509
 import { isIP } from 'node:net';
-import * as x509 from '@peculiar/x509';
+import { x509 } from '../x509/peculiar.js';
 
 const EKU_NAMES: Record<string, string> = {
   serverAuth: '1.3.6.1.5.5.7.3.1',

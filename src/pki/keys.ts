@@ -1,7 +1,6 @@
 // Key pairs for the in-memory PKI: generation, an optional reuse pool, hash re-binding and PKCS#8 PEM export.
-import './reflect-shim.js'; // must precede @peculiar/x509
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import { x509 } from '../x509/peculiar.js';
 import { toPem } from './pem.js';
 
 export type CryptoKey = webcrypto.CryptoKey;
@@ -10,8 +9,6 @@ export type KeySpec = { type: 'rsa'; bits?: number } | { type: 'ec'; curve?: 'P-
 export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 export const subtle = webcrypto.subtle;
-// @peculiar/x509 resolves its crypto lazily from this provider; pin Node's implementation once.
-x509.cryptoProvider.set(webcrypto);
 
 export const DEFAULT_KEY: KeySpec = { type: 'rsa', bits: 2048 };
 

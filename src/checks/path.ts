@@ -1,0 +1,39 @@
+// The validation path: leaf, the presented certificates that chain it upwards, and the trust anchor it reaches.
+import type { X509Certificate } from 'node:crypto';
+import { issuedBy, isSelfIssued } from '../x509/node-cert.js';
+import type { TrustStore } from './trust.js';
+
+const MAX_PATH = 20;
+
+export interface Path {
+  /** Indexes into the presented list, leaf first. */
+  presented: number[];
+  /** The trust anchor the path ends at, from the store (or presented and also in the store). */
+  anchor: X509Certificate | null;
+  /** A self-signed certificate the path ends at that is not trusted. */
+  untrustedRoot: X509Certificate | null;
+}
+
+/** Walks from the leaf through presented certificates to a trust anchor (store first, so the shortest path wins). */
+export function buildPath(certs: X509Certificate[], trust: TrustStore): Path {
+  const path: Path = { presented: [0], anchor: null, untrustedRoot: null };
+  let cur = certs[0]!;
+  while (path.presented.length < MAX_PATH) {
+    if (isSelfIssued(cur)) {
+      if (trust.isAnchor(cur)) path.anchor = cur;
+      else path.untrustedRoot = cur;
+      return path;
+    }
+    const anchor = trust.findIssuer(cur);
+    if (anchor) {
+      path.anchor = anchor;
+      return path;
+    }
+    const next = certs.findIndex((c, i) => !path.presented.includes(i) && issuedBy(cur, c));
+    if (next < 0) return path;
+    path.presented.push(next);
+    cur = certs[next]!;
+  }
+  return path;
+}
+
