@@ -1,0 +1,131 @@
+// Minimal DER reader and writer (X.690): bounds-checked TLV walking over untrusted bytes, without building object trees.
+
+/** One TLV: `start` is the tag octet, `body` the first content octet, `end` one past the last. */
+export interface Tlv {
+  tag: number;
+  start: number;
+  body: number;
+  end: number;
+}
+
+export class DerError extends Error {
+  override name = 'DerError';
+}
+
+/** Reads the TLV at `pos`, which must end at or before `limit`. Only single-octet tags (all X.509 needs). */
+export function readTlv(buf: Uint8Array, pos: number, limit = buf.length): Tlv {
+  if (pos + 2 > limit) throw new DerError(`truncated DER at offset ${pos}`);
+  const tag = buf[pos]!;
+  if ((tag & 0x1f) === 0x1f) throw new DerError(`multi-octet tag at offset ${pos}`);
+  let len = buf[pos + 1]!;
+  let body = pos + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    // Indefinite length (0x80) is BER, not DER; 4 length octets cover 4 GiB, more than any cap.
+    if (n === 0 || n > 4) throw new DerError(`unsupported length form at offset ${pos}`);
+    if (body + n > limit) throw new DerError(`truncated DER length at offset ${pos}`);
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[body + i]!;
+    body += n;
+  }
+  const end = body + len;
+  if (end > limit) throw new DerError(`DER value at offset ${pos} runs past its container`);
+  return { tag, start: pos, body, end };
+}
+
+/** Reads a TLV and insists on its tag. */
+export function expectTlv(buf: Uint8Array, pos: number, tag: number, limit = buf.length, what = 'value'): Tlv {
+  const t = readTlv(buf, pos, limit);
+  if (t.tag !== tag) throw new DerError(`expected ${what} (tag 0x${tag.toString(16)}) at offset ${pos}, found tag 0x${t.tag.toString(16)}`);
+  return t;
+}
+
+/** The children of a constructed TLV. */
+export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
+  const out: Tlv[] = [];
+  for (let p = parent.body; p < parent.end; ) {
+    const t = readTlv(buf, p, parent.end);
+    out.push(t);
+    p = t.end;
+  }
+  return out;
+}
+
+export const content = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.body, t.end);
+export const whole = (buf: Uint8Array, t: Tlv): Uint8Array => buf.subarray(t.start, t.end);
+
+/** Dotted OID from an OBJECT IDENTIFIER's content octets. */
+export function oidString(bytes: Uint8Array): string {
+  const arcs: number[] = [];
+  let v = 0;
+  for (const b of bytes) {
+    v = v * 128 + (b & 0x7f);
+    if (!(b & 0x80)) {
+      if (arcs.length === 0) arcs.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
+      else arcs.push(v);
+      v = 0;
+    }
+  }
+  return arcs.join('.');
+}
+
+/** INTEGER content octets as upper-case hex without the sign-padding zero octet (how serials compare). */
+export function serialHex(bytes: Uint8Array): string {
+  let i = 0;
+  while (i < bytes.length - 1 && bytes[i] === 0) i++;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + i, bytes.length - i).toString('hex').toUpperCase();
+}
+
+/** Hex serial (any case, colons tolerated) in the form serialHex produces. */
+export function normalizeSerial(hex: string): string {
+  const clean = hex.replace(/[\s:]/g, '').toUpperCase();
+  return (clean.length % 2 ? `0${clean}` : clean).replace(/^(?:00)+(?=..)/, '');
+}
+
+/** Small non-negative INTEGER/ENUMERATED content as a number (CRL numbers may be larger: see bigHex). */
+export function smallInt(bytes: Uint8Array): number {
+  let v = 0;
+  for (const b of bytes) v = v * 256 + b;
+  return v;
+}
+
+/** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSS[.f]Z) to epoch ms (RFC 5280 §4.1.2.5). */
+export function timeMs(buf: Uint8Array, t: Tlv): number {
+  const d = (i: number): number => {
+    const c = buf[t.body + i]! - 0x30;
+    if (c < 0 || c > 9) throw new DerError(`bad digit in time at offset ${t.start}`);
+    return c;
+  };
+  const two = (i: number): number => d(i) * 10 + d(i + 1);
+  let year: number;
+  let o: number;
+  if (t.tag === 0x17) {
+    if (t.end - t.body < 13) throw new DerError(`short UTCTime at offset ${t.start}`);
+    const yy = two(0);
+    year = yy >= 50 ? 1900 + yy : 2000 + yy; // RFC 5280: 50..99 are 19xx
+    o = 2;
+  } else if (t.tag === 0x18) {
+    if (t.end - t.body < 15) throw new DerError(`short GeneralizedTime at offset ${t.start}`);
+    year = two(0) * 100 + two(2);
+    o = 4;
+  } else {
+    throw new DerError(`expected a time at offset ${t.start}, found tag 0x${t.tag.toString(16)}`);
+  }
+  return Date.UTC(year, two(o) - 1, two(o + 2), two(o + 4), two(o + 6), two(o + 8));
+}
+
+// Writer: just enough for an OCSP request (RFC 6960 §4.1).
+
+export function lengthOctets(len: number): Buffer {
+  if (len < 0x80) return Buffer.from([len]);
+  const bytes: number[] = [];
+  for (let n = len; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+export function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([tag]), lengthOctets(body.length), body]);
+}
+
+export const seq = (...parts: Uint8Array[]): Buffer => tlv(0x30, ...parts);
