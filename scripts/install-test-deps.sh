@@ -13,6 +13,9 @@ have nginx || need+=(nginx)
 have slapd || need+=(slapd)
 have ldapsearch || need+=(ldap-utils)
 have openssl || need+=(openssl)
+have promtool || need+=(prometheus)
+have prometheus || need+=(prometheus)
+have systemd-analyze || need+=(systemd)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-test-deps: all test servers present"

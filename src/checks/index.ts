@@ -8,6 +8,7 @@ import { nameCheck } from './name.js';
 import { expectedCheck } from './expected.js';
 import { starttlsCheck } from './starttls.js';
 import { protocolCheck } from './protocol.js';
+import { crlCheck } from './crl.js';
 
 /** In the order they appear in results; the first failure is the one the table shows. */
 export const CHECKS = {
@@ -18,6 +19,7 @@ export const CHECKS = {
   name: nameCheck,
   eku: ekuCheck,
   protocol: protocolCheck,
+  crl: crlCheck,
 } satisfies Record<CheckId, Check>;
 
 export function runChecks(input: CheckInput): CheckResult[] {

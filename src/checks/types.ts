@@ -4,7 +4,7 @@ import type { ResolvedExpect } from '../config/index.js';
 import type { Protocol } from '../target/url.js';
 import type { TrustStore } from './trust.js';
 
-export type CheckId = 'chain' | 'expiry' | 'eku' | 'name' | 'expected' | 'starttls' | 'protocol';
+export type CheckId = 'chain' | 'expiry' | 'eku' | 'name' | 'expected' | 'starttls' | 'protocol' | 'crl';
 
 export interface CheckInput {
   result: ProbeResult;
@@ -15,6 +15,8 @@ export interface CheckInput {
   trust: TrustStore;
   /** Epoch ms the checks judge validity against. */
   now: number;
+  /** `crl.check` / `crl.required` of the target; default both true. Data comes from `result.revocation`. */
+  crl?: { check: boolean; required: boolean };
 }
 
 /** A check returns its verdict, or null when it does not apply to this probe. */

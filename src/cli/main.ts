@@ -6,6 +6,7 @@ import { probeCommand, PROBE_USAGE } from './probe-cmd.js';
 import { checkCommand, CHECK_USAGE } from './check-cmd.js';
 import { validateCommand, VALIDATE_USAGE } from './validate-cmd.js';
 import { demoCommand, DEMO_USAGE } from './demo-cmd.js';
+import { runCommand, RUN_USAGE } from './run-cmd.js';
 
 /** Exit codes: 0 all OK, 1 a probe or check failed, 2 usage or config error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -13,6 +14,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; usage: string; summary: string }> = {
   probe: { run: probeCommand, usage: PROBE_USAGE, summary: 'probe one URL now (no config file)' },
   check: { run: checkCommand, usage: CHECK_USAGE, summary: 'probe every configured target once and report' },
+  run: { run: runCommand, usage: RUN_USAGE, summary: 'run the monitoring agent: scheduled probes, Prometheus metrics' },
   validate: { run: validateCommand, usage: VALIDATE_USAGE, summary: 'check a config file and exit' },
   demo: { run: demoCommand, usage: DEMO_USAGE, summary: 'start local demo servers and check them (no network needed)' },
 };

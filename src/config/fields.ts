@@ -1,8 +1,11 @@
 // Field-level zod validators shared by the config schema (durations, host names, thumbprints...).
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import * as z from 'zod';
+import cron from 'node-cron';
 import { parseDuration, formatDuration } from './duration.js';
+import { Secret } from '../revocation/secret.js';
 
 /** A string, or a list of them: always a list after parsing. */
 export function oneOrMany<T extends z.ZodType>(item: T, what: string) {
@@ -121,4 +124,72 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return v.length > 60 ? `${JSON.stringify(v.slice(0, 57))}...` : JSON.stringify(v);
   return `${typeof v} ${String(v)}`;
+}
+
+/** A node-cron expression: 5 fields, or 6 with seconds first. Checked at load time, like every other field. */
+export const cronSchedule = z.string().superRefine((s, ctx) => {
+  const v = cron.validateDetailed(s);
+  if (!v.valid) {
+    const why = v.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(s)} is not a cron schedule${why ? ` (${why})` : ''}` });
+  }
+});
+
+const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+/** A size in bytes: an integer, or "100MiB", "10MB", "512KiB" (KiB/MiB/GiB binary, KB/MB/GB decimal); 1..max. */
+export function byteSize(max: number) {
+  return z.unknown().transform((v, ctx) => {
+    const m = typeof v === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(v) : null;
+    const unit = m ? BYTE_UNITS[(m[2] || 'b').toLowerCase()] : undefined;
+    const n = typeof v === 'number' && Number.isInteger(v) ? v : m && unit ? Math.round(Number(m[1]) * unit) : NaN;
+    if (Number.isNaN(n)) {
+      ctx.addIssue({ code: 'custom', message: `expected a size such as 100MiB, 10MB or a number of bytes, got ${describeValue(v)}` });
+      return z.NEVER;
+    }
+    if (n < 1 || n > max) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)}: must be between 1 byte and ${max / 1024 ** 3} GiB` });
+    return n;
+  });
+}
+
+/** Like duration(), also with whole days in front: "1d", "1d12h", "36h" (CRL lifetimes are counted in days). */
+export function longDuration(maxMs: number) {
+  return z.unknown().transform((v, ctx) => {
+    const m = typeof v === 'string' ? /^\s*(\d+)\s*d\s*(.*)$/.exec(v) : null;
+    try {
+      if (typeof v !== 'string' && typeof v !== 'number') throw new RangeError(`expected a duration such as 1d, 12h or 30m, got ${describeValue(v)}`);
+      const ms = m ? Number(m[1]) * 86_400_000 + (m[2] ? parseDuration(m[2]) : 0) : parseDuration(v);
+      if (ms <= 0) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)}: must be greater than 0` });
+      else if (ms > maxMs) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)}: must be at most ${maxMs / 86_400_000}d` });
+      return ms;
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/e\.g\. /, 'e.g. 1d, ') });
+      return z.NEVER;
+    }
+  });
+}
+
+/** The directory for host-less `ldap:///` CDPs: ldap:// or ldaps://, a host, an optional port, nothing else. */
+export const ldapServerUrl = z.string().superRefine((s, ctx) => {
+  if (!/^ldaps?:\/\/(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?\/?$/i.test(s)) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(s)}: expected ldap://host[:port] or ldaps://host[:port]` });
+  }
+});
+
+/**
+ * A file holding a password (one trailing newline dropped), read while loading so an unreadable
+ * file is an error at its line. The value is wrapped in a Secret: it never prints or serialises.
+ */
+export function secretFile(baseDir: string) {
+  return z.string().min(1, 'must not be empty').transform((p, ctx) => {
+    const file = resolve(baseDir, p);
+    try {
+      const value = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      if (value === '') ctx.addIssue({ code: 'custom', message: `${file} is empty` });
+      return new Secret(value);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `${file}: not readable (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      return z.NEVER;
+    }
+  });
 }

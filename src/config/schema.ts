@@ -17,6 +17,15 @@
  *   expiry: { warn_days: 30, critical_days: 7 }   # integers >= 0, critical_days <= warn_days;
  *                            #   merged key by key with a target's `expiry`
  *   expect: { ... }          # as per target; merged key by key with the target's `expect`
+ *   crl: { check: true, required: true, timeout: 10s, max_bytes: 100MiB, max_age: 24h, stale_margin: 1d }
+ *                            #   revocation (the `crl` check); merged key by key with a target's `crl`
+ *   ocsp: { query: false, timeout: 5s }   # query: also ask the leaf's AIA OCSP responder
+ *   schedule: "*\/5 * * * *" # `tlsprobe run`: cron (5 fields, or 6 with seconds first); default every 5 minutes
+ * ldap:                      # optional, top level: the directory host-less ldap:/// CDPs mean
+ *   url: ldap://dc01.example.com:389      # ldap:// or ldaps://, host and port only
+ *   bind_dn: "CN=svc-tlsprobe,OU=Service,DC=example,DC=com"   # optional; with password_file
+ *   password_file: /etc/tlsprobe/ldap.pass # read at load time; never inline, never printed
+ *   timeout: 5s
  * targets:                   # required, at least one
  *   - name: exch01-smtp      # required, unique; [A-Za-z0-9._:-], at most 128 characters
  *     url: smtp://mail.example.com:25   # required: smtp, smtps, imap, imaps, pop3, pop3s, https, tls
@@ -86,6 +95,39 @@ export const expectShape = {
   http_status: f.httpStatus.optional(),
 };
 
+const DAY_MS = 86_400_000;
+
+/** `crl:` (defaults and targets): CRL fetching and the `crl` check. */
+export const crlSchema = section({
+  check: z.boolean().optional(),
+  required: z.boolean().optional(),
+  timeout: f.duration(600_000).optional(),
+  max_bytes: f.byteSize(1024 ** 3).optional(),
+  max_age: f.longDuration(30 * DAY_MS).optional(),
+  stale_margin: f.longDuration(30 * DAY_MS).optional(),
+});
+
+/** `ocsp:` (defaults and targets): the stapled response is always read; `query` also asks the responder. */
+export const ocspSchema = section({
+  query: z.boolean().optional(),
+  timeout: f.duration(600_000).optional(),
+});
+
+/** `ldap:` (top level): the directory host-less `ldap:///` CDPs mean; the password only ever from a file. */
+export function ldapSchema(baseDir: string) {
+  return section({
+    url: f.ldapServerUrl,
+    bind_dn: z.string().min(1, 'must not be empty').optional(),
+    password_file: f.secretFile(baseDir).optional(),
+    timeout: f.duration(600_000).optional(),
+  }).superRefine((v, ctx) => {
+    if ((v.bindDn === undefined) !== (v.passwordFile === undefined)) {
+      const missing = v.bindDn === undefined ? 'bind_dn' : 'password_file';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'bind_dn and password_file go together (an empty-password bind is unauthenticated)' });
+    }
+  });
+}
+
 export const expirySchema = section({
   warn_days: z.int().min(0).optional(),
   critical_days: z.int().min(0).optional(),
@@ -103,6 +145,9 @@ export function settingsShape(baseDir: string) {
     addresses: z.enum(['first', 'all']).optional(),
     expiry: expirySchema.optional(),
     expect: section(expectShape).optional(),
+    crl: crlSchema.optional(),
+    ocsp: ocspSchema.optional(),
+    schedule: f.cronSchedule.optional(),
   };
 }
 
@@ -140,6 +185,7 @@ export function configSchema(baseDir: string) {
   return section({
     concurrency: z.int().min(1).max(1024).default(16),
     defaults: section(settingsShape(baseDir)).prefault({}),
+    ldap: ldapSchema(baseDir).optional(),
     targets: z.array(targetSchema(baseDir)).min(1, 'must list at least one target'),
   });
 }
@@ -151,3 +197,6 @@ export type DefaultsConfig = Config['defaults'];
 export type TargetConfig = Config['targets'][number];
 export type ExpectConfig = z.output<ReturnType<typeof section<typeof expectShape>>>;
 export type ExpiryConfig = z.output<typeof expirySchema>;
+export type CrlConfig = z.output<typeof crlSchema>;
+export type OcspConfig = z.output<typeof ocspSchema>;
+export type LdapConfig = z.output<ReturnType<typeof ldapSchema>>;

@@ -53,6 +53,7 @@ export async function startDemo(): Promise<DemoScenario> {
     '  timeout: 5s',
     `  ca: ${caFile}`,
     '  system_ca: false',
+    '  schedule: "*/15 * * * * *"   # every 15 s, so the demo moves',
     'targets:',
     ...targets,
     '',

@@ -32,6 +32,7 @@ export function captureTls(socket: TLSSocket, ocspResponse: Buffer | null, prese
           : null,
       alpn: socket.alpnProtocol || null,
       ocspStapled: ocspResponse !== null && ocspResponse.length > 0,
+      ...(ocspResponse !== null && ocspResponse.length > 0 ? { ocspResponse: ocspResponse.toString('base64') } : {}),
       chainSource: exact ? 'presented' : 'reconstructed',
       ...(presented && presented.certificates === null ? { chainNote: presented.why } : {}),
     },

@@ -1,6 +1,7 @@
 // The captured result of one probe: plain, JSON-serialisable data. Checks and
 // outputs read only this; nothing here holds a socket or a parsed object.
 import type { Phase, Reason } from './reasons.js';
+import type { RevocationInfo } from '../revocation/types.js';
 
 export interface CertInfo {
   /** Position in the presented list, 0 = leaf. */
@@ -38,6 +39,8 @@ export interface TlsInfo {
   ephemeralKey: { type: string; name: string | null; size: number | null } | null;
   alpn: string | null;
   ocspStapled: boolean;
+  /** The stapled OCSPResponse (RFC 6066 §8), base64 DER; present only when one was stapled. */
+  ocspResponse?: string;
   /** Whether `chain` is the list exactly as the server sent it (see capture). */
   chainSource: 'presented' | 'reconstructed';
   /** Why the exact list could not be read, when it was asked for. */
@@ -114,5 +117,7 @@ export interface ProbeResult {
   http?: HttpDetails;
   /** Milliseconds per phase. */
   timings: Timings;
+  /** CRL and OCSP data gathered after the probe (src/revocation); absent when not gathered. */
+  revocation?: RevocationInfo;
   checks: CheckResult[];
 }

@@ -26,6 +26,12 @@ export async function runTargets(targets: ResolvedTarget[], opts: RunOptions): P
   return mapLimit(jobs, opts.concurrency, (job) => runTarget(job.target, opts, job.address));
 }
 
+/** One target, every address it asks for (one result unless `addresses: all`). */
+export async function runTargetAddresses(t: ResolvedTarget, opts: Omit<RunOptions, 'concurrency'> = {}): Promise<ProbeResult[]> {
+  const jobs = await expand(t, opts.resolver);
+  return Promise.all(jobs.map((job) => runTarget(job.target, opts, job.address)));
+}
+
 /** `addresses: all` probes every address behind the name (each node behind a load balancer or round robin). */
 async function expand(target: ResolvedTarget, resolver?: Resolver): Promise<Job[]> {
   if (target.addresses !== 'all') return [{ target }];

@@ -1,0 +1,141 @@
+// The long-running agent: loads the config, schedules probes, keeps the latest results, serves metrics,
+// reloads on SIGHUP (keeping the old config when the new one is invalid) and stops gracefully.
+import { Registry } from 'prom-client';
+import { loadConfigFile, resolveTargets, ConfigError, type ResolvedTarget, type Config } from '../config/index.js';
+import { runTargetAddresses } from '../run/execute.js';
+import { registerResultMetrics } from '../metrics/results.js';
+import { AgentMetrics } from '../metrics/agent.js';
+import { ResultStore } from './store.js';
+import { Scheduler } from './scheduler.js';
+import { startHttp, type HttpServer, type Listen } from './http.js';
+import { inShard, type Shard } from './hash.js';
+import type { Logger } from './log.js';
+import type { Resolver } from '../probe/connect.js';
+
+export interface DaemonOptions {
+  configPath: string;
+  listen: Listen;
+  shard: Shard | null;
+  log: Logger;
+  /** Injected in tests; the system resolver otherwise. */
+  resolver?: Resolver;
+  /** How long a stop waits for probes in flight (each is bounded by its own deadline anyway). */
+  stopGraceMs?: number;
+}
+
+export class Daemon {
+  readonly store = new ResultStore();
+  private readonly registry = new Registry();
+  private readonly agent = new AgentMetrics(this.registry);
+  private readonly scheduler: Scheduler;
+  private targets = new Map<string, ResolvedTarget>();
+  private http: HttpServer | null = null;
+  private loaded = false;
+  private lastCycleAt: string | null = null;
+
+  constructor(private readonly opts: DaemonOptions) {
+    registerResultMetrics(this.registry, () => this.store.all());
+    this.scheduler = new Scheduler(16, {
+      run: (t) => this.probeAndStore(t),
+      skipped: (t) => {
+        this.agent.runSkipped();
+        opts.log.warn('run skipped: previous run still going', { target: t.name });
+      },
+      lag: (s) => this.agent.schedulerLag(s),
+    });
+  }
+
+  get address(): Listen | null {
+    return this.http?.address ?? null;
+  }
+
+  /** Loads the config (ConfigError propagates: exit 2), starts listening, runs every target once. */
+  async start(): Promise<void> {
+    const config = await loadConfigFile(this.opts.configPath);
+    this.http = await startHttp(this.opts.listen, {
+      metrics: async () => ({ contentType: this.registry.contentType, body: await this.registry.metrics() }),
+      probe: (name) => this.probeNow(name),
+      ready: () => this.loaded,
+      status: () => this.status(),
+    });
+    const targets = this.apply(config);
+    this.opts.log.info('tlsprobe agent started', { listen: `${this.http.address.host}:${this.http.address.port}`, targets: targets.length, shard: this.opts.shard ? `${this.opts.shard.index}/${this.opts.shard.count}` : null });
+    await this.scheduler.runAll(targets);
+    this.lastCycleAt = new Date().toISOString();
+  }
+
+  /** SIGHUP: a valid config replaces targets and schedules; an invalid one is refused and the old one keeps running. */
+  async reload(): Promise<boolean> {
+    let config: Config;
+    try {
+      config = await loadConfigFile(this.opts.configPath);
+    } catch (err) {
+      this.agent.configLoaded(false);
+      const issues = err instanceof ConfigError ? err.issues : [{ message: (err as Error).message }];
+      this.opts.log.error('config reload refused; keeping the previous configuration', { file: this.opts.configPath, issues });
+      return false;
+    }
+    const before = new Set(this.targets.keys());
+    const targets = this.apply(config);
+    const added = targets.filter((t) => !before.has(t.name));
+    this.opts.log.info('config reloaded', { targets: targets.length, added: added.length, removed: [...before].filter((n) => !this.targets.has(n)).length });
+    await this.scheduler.runAll(added);
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    const left = await this.scheduler.stop(this.opts.stopGraceMs ?? 15_000);
+    if (left > 0) this.opts.log.warn('stopping with probes still in flight', { inFlight: left });
+    await this.http?.close();
+    this.opts.log.info('tlsprobe agent stopped');
+  }
+
+  private apply(config: Config): ResolvedTarget[] {
+    const targets = resolveTargets(config).filter((t) => inShard(t.name, this.opts.shard));
+    this.targets = new Map(targets.map((t) => [t.name, t]));
+    this.store.retain(new Set(this.targets.keys()));
+    this.scheduler.setTargets(targets, config.concurrency);
+    this.agent.configLoaded(true, targets.length);
+    this.loaded = true;
+    return targets;
+  }
+
+  private async probeAndStore(t: ResolvedTarget): Promise<void> {
+    try {
+      const results = await runTargetAddresses(t, this.opts.resolver ? { resolver: this.opts.resolver } : {});
+      // A reload may have removed the target while it ran.
+      if (!this.targets.has(t.name)) return;
+      this.store.set({ name: t.name, perAddress: t.addresses === 'all', results });
+      for (const r of results) {
+        this.agent.probeDone(r);
+        if (!r.ok) {
+          const failed = r.checks.find((c) => c.status === 'fail');
+          this.opts.log.warn('probe failed', { target: t.name, address: r.address, reason: r.error?.reason ?? `check_${failed?.id}`, message: r.error?.message ?? failed?.message });
+        }
+      }
+    } catch (err) {
+      this.opts.log.error('internal error while probing', { target: t.name, error: (err as Error).stack ?? String(err) });
+    }
+  }
+
+  private async probeNow(name: string): Promise<{ contentType: string; body: string } | null> {
+    const t = this.targets.get(name);
+    if (!t) return null;
+    const results = await runTargetAddresses(t, this.opts.resolver ? { resolver: this.opts.resolver } : {});
+    const registry = new Registry();
+    registerResultMetrics(registry, () => [{ name: t.name, perAddress: t.addresses === 'all', results }]);
+    return { contentType: registry.contentType, body: await registry.metrics() };
+  }
+
+  private status(): Record<string, string | number> {
+    const all = this.store.all().flatMap((t) => t.results);
+    return {
+      config: this.opts.configPath,
+      targets: this.targets.size,
+      'results OK': all.filter((r) => r.ok).length,
+      'results failing': all.filter((r) => !r.ok).length,
+      'probes in flight': this.scheduler.inFlight,
+      'first cycle finished': this.lastCycleAt ?? 'not yet',
+    };
+  }
+}

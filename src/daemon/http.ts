@@ -1,0 +1,97 @@
+// The agent's HTTP endpoints: /metrics, /probe?target=, /-/healthy, /-/ready and a small index page.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Endpoints {
+  metrics(): Promise<{ contentType: string; body: string }>;
+  /** null when the target is unknown. */
+  probe(target: string): Promise<{ contentType: string; body: string } | null>;
+  ready(): boolean;
+  status(): Record<string, string | number>;
+}
+
+export interface Listen {
+  host: string;
+  port: number;
+}
+
+export interface HttpServer {
+  address: Listen;
+  close(): Promise<void>;
+}
+
+/** Default listener: loopback only (expose it deliberately with --listen), on a port no well-known exporter uses. */
+export const DEFAULT_LISTEN: Listen = { host: '127.0.0.1', port: 9947 };
+
+export function parseListen(text: string): Listen | null {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text.trim());
+  if (!m) return null;
+  const port = Number(m[3]);
+  if (port > 65535) return null;
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+export function startHttp(listen: Listen, ep: Endpoints): Promise<HttpServer> {
+  const server: Server = createServer((req, res) => {
+    handle(req, res, ep).catch((err: unknown) => send(res, 500, `internal error: ${(err as Error).message}\n`));
+  });
+  // Bounded: a slow or idle client cannot hold the listener.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      const a = server.address() as AddressInfo;
+      resolve({
+        address: { host: a.address, port: a.port },
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, ep: Endpoints): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'only GET and HEAD\n');
+  const url = new URL(req.url ?? '/', 'http://agent');
+  switch (url.pathname) {
+    case '/metrics': {
+      const m = await ep.metrics();
+      return send(res, 200, m.body, m.contentType);
+    }
+    case '/probe': {
+      const target = url.searchParams.get('target');
+      if (!target) return send(res, 400, 'missing ?target=NAME\n');
+      const m = await ep.probe(target);
+      if (!m) return send(res, 404, `unknown target "${target}": /probe takes a target name from the configuration\n`);
+      return send(res, 200, m.body, m.contentType);
+    }
+    case '/-/healthy':
+      return send(res, 200, 'OK\n');
+    case '/-/ready':
+      return ep.ready() ? send(res, 200, 'ready\n') : send(res, 503, 'not ready: configuration not loaded yet\n');
+    case '/':
+      return send(res, 200, indexPage(ep.status()), 'text/html; charset=utf-8');
+    default:
+      return send(res, 404, 'not found\n');
+  }
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function indexPage(status: Record<string, string | number>): string {
+  const esc = (s: string | number): string => String(s).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const rows = Object.entries(status).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('');
+  return `<!doctype html><html><head><title>tlsprobe</title></head><body><h1>tlsprobe</h1>
+<ul><li><a href="/metrics">/metrics</a></li><li>/probe?target=NAME</li><li><a href="/-/healthy">/-/healthy</a></li><li><a href="/-/ready">/-/ready</a></li></ul>
+<table>${rows}</table></body></html>\n`;
+}

@@ -1,0 +1,116 @@
+// Every per-target series, derived from the latest results at scrape time: removed targets and
+// replaced certificates leave nothing behind. The one place results become metrics.
+import { Gauge, type Registry } from 'prom-client';
+import type { CertInfo, ProbeResult } from '../probe/result.js';
+import type { StoredTarget } from '../daemon/store.js';
+
+type Labels = Record<string, string>;
+interface Row {
+  labels?: Labels;
+  value: number;
+}
+interface Spec {
+  name: string;
+  help: string;
+  labels?: string[];
+  rows(r: ProbeResult): Row[];
+}
+
+const PHASES = ['dns', 'connect', 'greeting', 'starttls', 'handshake', 'session', 'http', 'total'] as const;
+const seconds = (iso: string): number => Date.parse(iso) / 1000;
+
+export function certPosition(c: CertInfo): 'leaf' | 'intermediate' | 'root' {
+  return c.index === 0 ? 'leaf' : c.selfSigned ? 'root' : 'intermediate';
+}
+
+function certLabels(c: CertInfo): Labels {
+  return { position: certPosition(c), subject: c.subject, issuer: c.issuer, serial: c.serial, thumbprint: c.thumbprint };
+}
+
+const CERT_LABELS = ['position', 'subject', 'issuer', 'serial', 'thumbprint'];
+
+export const RESULT_SPECS: Spec[] = [
+  { name: 'tlsprobe_probe_success', help: '1 when the probe connected and no check failed.', rows: (r) => [{ value: r.ok ? 1 : 0 }] },
+  {
+    name: 'tlsprobe_probe_duration_seconds',
+    help: 'Duration of each phase of the last probe, in seconds.',
+    labels: ['phase'],
+    rows: (r) => PHASES.filter((p) => r.timings[p] !== undefined).map((p) => ({ labels: { phase: p }, value: r.timings[p]! / 1000 })),
+  },
+  { name: 'tlsprobe_probe_last_run_timestamp_seconds', help: 'When the last probe started.', rows: (r) => [{ value: seconds(r.startedAt) }] },
+  {
+    name: 'tlsprobe_probe_error_info',
+    help: 'The stable reason of a failed probe (present only while it fails).',
+    labels: ['reason'],
+    rows: (r) => (r.error ? [{ labels: { reason: r.error.reason }, value: 1 }] : []),
+  },
+  {
+    name: 'tlsprobe_tls_info',
+    help: 'Negotiated TLS version and cipher.',
+    labels: ['version', 'cipher'],
+    rows: (r) => (r.tls ? [{ labels: { version: r.tls.protocol ?? '', cipher: r.tls.cipher.standardName ?? r.tls.cipher.name }, value: 1 }] : []),
+  },
+  {
+    name: 'tlsprobe_cert_not_after_timestamp_seconds',
+    help: 'notAfter of every presented certificate.',
+    labels: CERT_LABELS,
+    rows: (r) => r.chain.map((c) => ({ labels: certLabels(c), value: seconds(c.notAfter) })),
+  },
+  {
+    name: 'tlsprobe_cert_not_before_timestamp_seconds',
+    help: 'notBefore of every presented certificate.',
+    labels: CERT_LABELS,
+    rows: (r) => r.chain.map((c) => ({ labels: certLabels(c), value: seconds(c.notBefore) })),
+  },
+  {
+    name: 'tlsprobe_check_status',
+    help: 'Result of each check: 1 pass (or warn), 0 fail.',
+    labels: ['check'],
+    rows: (r) => r.checks.map((c) => ({ labels: { check: c.id }, value: c.status === 'fail' ? 0 : 1 })),
+  },
+  {
+    name: 'tlsprobe_check_warning',
+    help: '1 when the check passed with a warning.',
+    labels: ['check'],
+    rows: (r) => r.checks.map((c) => ({ labels: { check: c.id }, value: c.status === 'warn' ? 1 : 0 })),
+  },
+  {
+    name: 'tlsprobe_expected_cert_match',
+    help: '1 when the endpoint presents the expected certificate (targets with expectations only).',
+    rows: (r) => r.checks.filter((c) => c.id === 'expected').map((c) => ({ value: c.status === 'fail' ? 0 : 1 })),
+  },
+  {
+    name: 'tlsprobe_starttls_advertised',
+    help: '1 when STARTTLS/STLS was advertised (STARTTLS protocols only).',
+    rows: (r) => {
+      const v = (r.smtp ?? r.imap ?? r.pop3)?.starttlsAdvertised;
+      return v === undefined || v === null ? [] : [{ value: v ? 1 : 0 }];
+    },
+  },
+  {
+    name: 'tlsprobe_http_status_code',
+    help: 'HTTP status of the health-check request (https targets with a path).',
+    rows: (r) => (r.http?.status != null ? [{ value: r.http.status }] : []),
+  },
+];
+
+/** Registers the per-target gauges on `registry`, reading `source()` at every scrape. */
+export function registerResultMetrics(registry: Registry, source: () => StoredTarget[]): void {
+  for (const spec of RESULT_SPECS) {
+    new Gauge({
+      name: spec.name,
+      help: spec.help,
+      labelNames: ['target', 'address', ...(spec.labels ?? [])],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const t of source()) {
+          for (const r of t.results) {
+            const base = { target: t.name, address: t.perAddress ? (r.address ?? '') : '' };
+            for (const row of spec.rows(r)) this.set({ ...base, ...row.labels }, row.value);
+          }
+        }
+      },
+    });
+  }
+}

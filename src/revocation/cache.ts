@@ -1,0 +1,124 @@
+// Process-wide CRL cache: one download per URL and issuer until nextUpdate or max_age, shared in-flight fetches, counters.
+import type { SerialIndex } from './serial-index.js';
+import type { FetchFailure } from './types.js';
+
+/** What stays in memory after a download: metadata and the serial index, never the DER. */
+export interface CachedCrl {
+  fetchedAt: number;
+  bytes: number;
+  fetchMs: number;
+  encoding: 'der' | 'pem';
+  thisUpdate: number;
+  nextUpdate: number | null;
+  crlNumber: string | null;
+  deltaOf: string | null;
+  unknownCritical: string[];
+  indirect: boolean;
+  /** The CRL's issuer name equals the certificate's issuer name (RFC 5280 §6.3.3 b). */
+  issuerMatches: boolean;
+  signature: 'valid' | 'invalid' | 'unverified';
+  signatureError: string | null;
+  index: SerialIndex;
+}
+
+export type CrlLoad =
+  | { ok: true; crl: CachedCrl; fromCache: boolean }
+  | { ok: false; status: FetchFailure | 'invalid'; error: string; ms: number; bytes: number | null };
+
+export interface CrlCacheStats {
+  /** CRLs held. */
+  size: number;
+  /** Answered from the cache or by joining a fetch already under way. */
+  hits: number;
+  /** Had to fetch. */
+  misses: number;
+  /** Fetches that returned a body (parseable or not). */
+  downloads: number;
+  /** Fetches that failed (not cached: the next probe tries again). */
+  failures: number;
+  /** Bytes downloaded, in total. */
+  bytes: number;
+  /** Bytes the cached serial indexes hold now. */
+  retainedBytes: number;
+}
+
+interface Entry {
+  crl: CachedCrl;
+  expiresAt: number;
+}
+
+export class CrlCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<CrlLoad>>();
+  private readonly counters = { hits: 0, misses: 0, downloads: 0, failures: 0, bytes: 0 };
+
+  constructor(private readonly maxEntries = 512) {}
+
+  /**
+   * The CRL for `key` (URL + issuer key: the same URL verified against another key is another
+   * entry). `load` runs at most once at a time per key; only a verified, usable CRL is kept.
+   */
+  async get(key: string, maxAgeMs: number, now: number, load: () => Promise<CrlLoad>): Promise<CrlLoad> {
+    const entry = this.entries.get(key);
+    if (entry && now < entry.expiresAt && now - entry.crl.fetchedAt < maxAgeMs) {
+      this.counters.hits++;
+      this.entries.delete(key); // re-insert: Map order doubles as LRU order
+      this.entries.set(key, entry);
+      return { ok: true, crl: entry.crl, fromCache: true };
+    }
+    if (entry) this.entries.delete(key);
+    const running = this.inflight.get(key);
+    if (running) {
+      this.counters.hits++;
+      return running;
+    }
+    this.counters.misses++;
+    const promise = this.fetch(key, maxAgeMs, load).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, promise);
+    return promise;
+  }
+
+  stats(): CrlCacheStats {
+    let retained = 0;
+    for (const e of this.entries.values()) retained += e.crl.index.byteSize;
+    return { size: this.entries.size, ...this.counters, retainedBytes: retained };
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private async fetch(key: string, maxAgeMs: number, load: () => Promise<CrlLoad>): Promise<CrlLoad> {
+    let out: CrlLoad;
+    try {
+      out = await load();
+    } catch (err) {
+      out = { ok: false, status: 'unreachable', error: `internal error: ${(err as Error).message}`, ms: 0, bytes: null };
+    }
+    const bytes = out.ok ? out.crl.bytes : out.bytes;
+    if (bytes !== null) {
+      this.counters.downloads++;
+      this.counters.bytes += bytes;
+    }
+    if (!out.ok) {
+      this.counters.failures++;
+      return out;
+    }
+    const crl = out.crl;
+    const expiresAt = Math.min(crl.fetchedAt + maxAgeMs, crl.nextUpdate ?? Infinity);
+    // A CRL that fails verification is not cached: once the CA republishes, the next probe sees it.
+    if (crl.signature !== 'invalid' && crl.issuerMatches && crl.unknownCritical.length === 0 && expiresAt > crl.fetchedAt) {
+      this.prune(crl.fetchedAt);
+      this.entries.set(key, { crl, expiresAt });
+    }
+    return out;
+  }
+
+  private prune(now: number): void {
+    for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k);
+    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+/** The one cache every probe in this process shares (tests inject their own). */
+export const defaultCrlCache = new CrlCache();

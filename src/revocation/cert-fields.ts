@@ -1,0 +1,80 @@
+// The few certificate fields revocation needs as raw DER (RFC 5280 §4.1): issuer and subject names, key bits, extensions.
+import type { X509Certificate } from 'node:crypto';
+import { children, content, DerError, expectTlv, oidString, whole } from './der.js';
+
+export interface CertFields {
+  /** INTEGER content octets of serialNumber (as encoded, sign padding included). */
+  serial: Uint8Array;
+  /** Name TLVs, compared byte for byte with CRL issuers and hashed for OCSP CertIDs. */
+  issuer: Uint8Array;
+  subject: Uint8Array;
+  /** subjectPublicKey BIT STRING content without the unused-bits octet (OCSP issuerKeyHash, RFC 6960 §4.1.1). */
+  publicKeyBits: Uint8Array;
+  /** extnValue contents by OID. */
+  extensions: Map<string, Uint8Array>;
+}
+
+// nodeCert() hands out one X509Certificate per distinct certificate, so this parses each once.
+const cache = new WeakMap<X509Certificate, CertFields>();
+
+export function certFields(cert: X509Certificate): CertFields {
+  let f = cache.get(cert);
+  if (!f) cache.set(cert, (f = parse(cert.raw)));
+  return f;
+}
+
+function parse(der: Uint8Array): CertFields {
+  const cert = expectTlv(der, 0, 0x30, der.length, 'Certificate');
+  const tbs = expectTlv(der, cert.body, 0x30, cert.end, 'TBSCertificate');
+  const fields = children(der, tbs);
+  let i = fields[0]?.tag === 0xa0 ? 1 : 0; // [0] version, absent for v1
+  const serial = fields[i++];
+  i++; // signature AlgorithmIdentifier
+  const issuer = fields[i++];
+  i++; // validity
+  const subject = fields[i++];
+  const spki = fields[i++];
+  if (!serial || serial.tag !== 0x02 || !issuer || !subject || !spki || spki.tag !== 0x30) throw new DerError('malformed TBSCertificate');
+  const bits = children(der, spki)[1];
+  if (!bits || bits.tag !== 0x03) throw new DerError('malformed SubjectPublicKeyInfo');
+  const extensions = new Map<string, Uint8Array>();
+  const wrapper = fields.slice(i).find((t) => t.tag === 0xa3);
+  if (wrapper) {
+    const list = expectTlv(der, wrapper.body, 0x30, wrapper.end, 'Extensions');
+    for (const ext of children(der, list)) {
+      const parts = children(der, ext);
+      const value = parts.at(-1);
+      if (parts[0]?.tag === 0x06 && value?.tag === 0x04) extensions.set(oidString(content(der, parts[0])), content(der, value));
+    }
+  }
+  return {
+    serial: content(der, serial),
+    issuer: whole(der, issuer),
+    subject: whole(der, subject),
+    publicKeyBits: content(der, bits).subarray(1),
+    extensions,
+  };
+}
+
+/**
+ * URIs from a CRLDistributionPoints-shaped value (also the Freshest CRL extension, RFC 5280
+ * §4.2.1.15): DistributionPoint.distributionPoint [0] -> fullName [0] -> uniformResourceIdentifier [6].
+ */
+export function distributionPointUris(value: Uint8Array): string[] {
+  const out: string[] = [];
+  try {
+    const list = expectTlv(value, 0, 0x30, value.length, 'CRLDistributionPoints');
+    for (const dp of children(value, list)) {
+      const name = children(value, dp).find((t) => t.tag === 0xa0);
+      const full = name ? children(value, name).find((t) => t.tag === 0xa0) : undefined;
+      for (const gn of full ? children(value, full) : []) {
+        if (gn.tag === 0x86) out.push(Buffer.from(content(value, gn)).toString('latin1'));
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof DerError)) throw err;
+  }
+  return out;
+}
+
+export const OID_FRESHEST_CRL = '2.5.29.46';

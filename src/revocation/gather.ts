@@ -1,0 +1,85 @@
+// The revocation stage between probe and checks: fetches what the chain's CDPs and OCSP name, returns plain data, never throws.
+import type { ProbeResult } from '../probe/result.js';
+import type { TrustStore } from '../checks/trust.js';
+import { buildPath } from '../checks/path.js';
+import { isSelfIssued, nodeCert } from '../x509/node-cert.js';
+import type { CrlCache } from './cache.js';
+import { certFields, distributionPointUris, OID_FRESHEST_CRL } from './cert-fields.js';
+import { checkCrlUrl, type CertLink } from './crl-url.js';
+import { gatherOcsp } from './gather-ocsp.js';
+import type { RevocationSettings } from './settings.js';
+import type { CertRevocation, RevocationInfo } from './types.js';
+
+export interface GatherContext {
+  trust: TrustStore;
+  settings: RevocationSettings;
+  cache: CrlCache;
+  /** Epoch ms CRL freshness is judged against. */
+  now: number;
+}
+
+/** A certificate listing more CDPs than this is broken or hostile; the rest are not fetched. */
+const MAX_URLS_PER_CERT = 8;
+
+export async function gatherRevocation(result: ProbeResult, ctx: GatherContext): Promise<RevocationInfo> {
+  const info: RevocationInfo = {
+    checkedAt: new Date(ctx.now).toISOString(),
+    crlChecked: ctx.settings.crl.check,
+    certificates: [],
+    crls: [],
+    ocsp: { stapled: result.tls?.ocspStapled ?? false, staple: null, queried: [] },
+    error: null,
+  };
+  try {
+    const links = pathLinks(result, ctx.trust);
+    info.certificates = links.map(({ rev }) => rev);
+    const leaf = links[0]?.link.index === 0 ? links[0] : null;
+    const ocsp = gatherOcsp(result, leaf ? { leaf: leaf.link.cert, issuer: leaf.link.issuer, ocspUrls: leaf.rev.ocspUrls } : null, ctx.settings.ocsp);
+    const crls = ctx.settings.crl.check
+      ? Promise.all(links.flatMap(({ link, rev }) => rev.crlUrls.slice(0, MAX_URLS_PER_CERT).map((url) => checkCrlUrl(link, url, ctx))))
+      : Promise.resolve([]);
+    [info.ocsp, info.crls] = await Promise.all([ocsp, crls]);
+  } catch (err) {
+    // A bug must not cost the probe its other results: report it as data.
+    info.error = `internal error while gathering revocation data: ${(err as Error).message}`;
+  }
+  return info;
+}
+
+/**
+ * The validated path below its anchor, each certificate with the key that signs its CRLs: the
+ * next path certificate, or the anchor (RFC 5280 §6.3.3 f). Self-issued certificates (roots,
+ * self-signed leaves) are trusted or not as they are; there is nothing to revoke them with.
+ */
+function pathLinks(result: ProbeResult, trust: TrustStore): Array<{ link: CertLink; rev: CertRevocation }> {
+  if (result.chain.length === 0) return [];
+  const certs = result.chain.map((c) => nodeCert(c));
+  const path = buildPath(certs, trust);
+  const out: Array<{ link: CertLink; rev: CertRevocation }> = [];
+  path.presented.forEach((idx, k) => {
+    const cert = certs[idx]!;
+    if (isSelfIssued(cert)) return;
+    const next = path.presented[k + 1];
+    const issuer = next !== undefined ? certs[next]! : path.anchor;
+    const info = result.chain[idx]!;
+    const freshest = certFields(cert).extensions.get(OID_FRESHEST_CRL);
+    out.push({
+      link: { index: idx, subject: info.subject, serial: info.serial, cert, issuer },
+      rev: {
+        index: idx,
+        subject: info.subject,
+        serial: info.serial,
+        issuer: next !== undefined ? result.chain[next]!.subject : path.anchor ? dn(path.anchor.subject) : null,
+        crlUrls: [...new Set(info.crlDistributionPoints)],
+        deltaCrlUrls: freshest ? distributionPointUris(freshest) : [],
+        ocspUrls: info.aia.ocsp,
+      },
+    });
+  });
+  return out;
+}
+
+/** Node writes DNs one RDN per line, least specific first; results show them most specific first. */
+function dn(text: string): string {
+  return text.split('\n').reverse().join(', ');
+}
