@@ -22,22 +22,4 @@ if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null 2>&1 || { echo "install-test-deps: need root (or sudo) to install: ${need[*]}" >&2; exit 1; }
-  SUDO="sudo"
-fi
-
-echo "install-test-deps: installing ${need[*]}"
-created_policy=0
-if [ ! -e /usr/sbin/policy-rc.d ]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
-  $SUDO chmod +x /usr/sbin/policy-rc.d
-  created_policy=1
-fi
-trap '[ $created_policy -eq 1 ] && $SUDO rm -f /usr/sbin/policy-rc.d' EXIT
-echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
-echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections
-$SUDO apt-get update -qq
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-echo "install-test-deps: done"
+exec "$(dirname "$0")/apt-install.sh" "${need[@]}"

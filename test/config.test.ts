@@ -373,3 +373,73 @@ describe('parseConfig never throws anything but ConfigError', () => {
     fc.assert(fc.property(doc, (v) => returnsOrConfigError(stringify(v))), { numRuns: 500 });
   });
 });
+
+describe('revocation settings: crl, ocsp (defaults and targets), ldap (top level)', () => {
+  let dir: string;
+  const PASSWORD = 'S3cret-do-not-print';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tlsprobe-config-ldap-'));
+    await writeFile(join(dir, 'ldap.pass'), `${PASSWORD}\n`, { mode: 0o600 });
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fills built-in defaults: check and require CRLs, no OCSP query, no directory', () => {
+    const [t] = resolveTargets(parseConfig(ONE(), FILE));
+    expect(t!.crl).toEqual({ check: true, required: true, timeoutMs: 10_000, maxBytes: 100 * 1024 * 1024, maxAgeMs: 86_400_000, staleMarginMs: 86_400_000 });
+    expect(t!.ocsp).toEqual({ query: false, timeoutMs: 5_000 });
+    expect(t!.ldap).toBeNull();
+  });
+
+  it('merges crl and ocsp key by key; sizes and day durations normalise', () => {
+    const text = y`
+      defaults:
+        crl: { required: false, max_bytes: 10MB, stale_margin: 1d12h }
+        ocsp: { query: true }
+      targets:
+        - name: a
+          url: smtp://mail.example.com
+          crl: { timeout: 3s, max_age: 12h, max_bytes: 512KiB }
+          ocsp: { timeout: 2s }
+        - { name: b, url: "smtp://b.example.com", crl: { check: false, max_bytes: 2048 } }
+    `;
+    const [a, b] = resolveTargets(parseConfig(text, FILE));
+    expect(a!.crl).toEqual({ check: true, required: false, timeoutMs: 3000, maxBytes: 512 * 1024, maxAgeMs: 12 * 3_600_000, staleMarginMs: 36 * 3_600_000 });
+    expect(a!.ocsp).toEqual({ query: true, timeoutMs: 2000 });
+    expect(b!.crl).toMatchObject({ check: false, required: false, maxBytes: 2048, staleMarginMs: 36 * 3_600_000 });
+    expect(parseConfig(ONE('    crl: { max_bytes: 100MiB }\n'), FILE).targets[0]!.crl!.maxBytes).toBe(100 * 1024 * 1024);
+  });
+
+  it('rejects bad values and unknown keys at their line', () => {
+    expectOne(ONE('    crl: { max_bytes: lots }\n'), 4, 'targets[0].crl.max_bytes', /expected a size such as 100MiB/);
+    expectOne(ONE('    crl: { max_bytes: 0 }\n'), 4, 'targets[0].crl.max_bytes', /between 1 byte/);
+    expectOne(ONE('    crl: { stale_margin: 2 weeks }\n'), 4, 'targets[0].crl.stale_margin', /not a duration/);
+    expectOne(ONE('    crl: { max_age: 90d }\n'), 4, 'targets[0].crl.max_age', /at most 30d/);
+    expectOne(ONE('    crl: { requierd: false }\n'), 4, 'targets[0].crl.requierd', /did you mean `required`/);
+    expectOne(ONE('    ocsp: { query: yes }\n'), 4, 'targets[0].ocsp.query', /expected true or false/);
+    expectOne(`defaults:\n  ldap: { url: "ldap://dc01" }\n${ONE()}`, 2, 'defaults.ldap', /unknown key/);
+    expectOne(`ldap: { url: "http://dc01" }\n${ONE()}`, 1, 'ldap.url', /expected ldap:\/\/host\[:port\]/);
+  });
+
+  it('reads the LDAP password from its file, and never shows it', () => {
+    const text = y`
+      ldap:
+        url: ldap://dc01.example.com:389
+        bind_dn: "CN=svc-tlsprobe,OU=Service,DC=example,DC=com"
+        password_file: ldap.pass
+        timeout: 3s
+    ` + ONE();
+    const [t] = resolveTargets(parseConfig(text, join(dir, 'targets.yaml')));
+    expect(t!.ldap).toMatchObject({ url: 'ldap://dc01.example.com:389', bindDn: 'CN=svc-tlsprobe,OU=Service,DC=example,DC=com', timeoutMs: 3000 });
+    expect(t!.ldap!.password!.reveal()).toBe(PASSWORD);
+    expect(JSON.stringify(t)).not.toContain(PASSWORD);
+    expect(String(t!.ldap!.password)).toBe('[redacted]');
+  });
+
+  it('names the field when the password file is unreadable, and wants bind_dn and password_file together', () => {
+    const missing = expectOne(`ldap:\n  url: ldap://dc01\n  bind_dn: CN=x\n  password_file: nope.pass\n${ONE()}`, 4, 'ldap.password_file', /not readable \(ENOENT\)/);
+    expect(missing.message).toContain('/etc/tlsprobe/nope.pass');
+    expectOne(`ldap:\n  url: ldap://dc01\n  bind_dn: CN=x\n${ONE()}`, 2, 'ldap.password_file', /go together/);
+  });
+});

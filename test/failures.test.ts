@@ -1,5 +1,5 @@
 // Every failure reason a probe reports, each provoked by a scripted server on loopback.
-import { describe, it, expect, beforeAll, afterEach } from 'vitest';
+import { describe, it, expect, beforeAll, beforeEach, afterEach } from 'vitest';
 import * as tls from 'node:tls';
 import type { Socket } from 'node:net';
 import { scripted, onLines, closedPort, blackholePort, type Scripted } from './helpers/scripted.js';
@@ -7,14 +7,21 @@ import { testChain } from './helpers/certs.js';
 import { probe } from './helpers/probe.js';
 import { startMailServer, startHttpsServer } from '../src/demo/mail-server.js';
 import type { Chain } from '../src/pki/index.js';
+import { leakGuard, type LeakGuard } from './hostile/leaks.js';
 
 let chain: Chain;
 const cleanup: Array<() => unknown> = [];
 beforeAll(async () => {
   chain = await testChain();
 });
+// Every probe must leave no socket, listener or timer behind once the test has closed its servers.
+let guard: LeakGuard;
+beforeEach(() => {
+  guard = leakGuard();
+});
 afterEach(async () => {
   for (const c of cleanup.splice(0)) await c();
+  await guard.check();
 });
 
 async function serve(script: (s: Socket) => void): Promise<Scripted> {

@@ -83,7 +83,8 @@ function judgeOcsp(rev: RevocationInfo, v: Verdicts): boolean {
     if (r.certStatus === null) return void v.warnings.push(`${what} has no answer for the leaf`);
     if (r.certStatus === 'unknown') return void v.warnings.push(`${what} does not know the leaf (status unknown)`);
     if (r.nextUpdate !== null && r.nextUpdate < rev.checkedAt) return void v.warnings.push(`${what} expired at ${day(r.nextUpdate)} (clients ignore it)`);
-    good = true;
+    // Only a verified answer may stand in for an unavailable CRL.
+    if (r.signature === 'valid') good = true;
   };
   if (rev.ocsp.staple) judge('stapled OCSP response', rev.ocsp.staple);
   for (const q of rev.ocsp.queried) if (q.status === 'ok' && q.response) judge(`OCSP responder ${q.url}`, q.response);

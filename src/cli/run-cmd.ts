@@ -5,8 +5,10 @@ import { Daemon } from '../daemon/daemon.js';
 import { DEFAULT_LISTEN, parseListen, type Listen } from '../daemon/http.js';
 import { parseShard, type Shard } from '../daemon/hash.js';
 import { createLogger, isLevel, LEVELS, type Logger } from '../daemon/log.js';
+import { loadWebConfig } from '../daemon/web-config.js';
 
-export const RUN_USAGE = `usage: tlsprobe run [--config targets.yaml] [--listen ${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port}] [--shard I/N] [--log-level ${LEVELS.join('|')}]`;
+export const RUN_USAGE = `usage: tlsprobe run [--config targets.yaml] [--listen ${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port}] [--shard I/N] [--log-level ${LEVELS.join('|')}]
+                    [--web.config.file web.yml]`;
 
 export interface RunFlags {
   listen: Listen;
@@ -14,14 +16,15 @@ export interface RunFlags {
   log: Logger;
 }
 
-export function runFlags(values: { listen?: string; shard?: string; 'log-level'?: string }): RunFlags {
+/** `write` receives each JSON log line (stderr by default; tests pass their own). */
+export function runFlags(values: { listen?: string; shard?: string; 'log-level'?: string }, write?: (line: string) => void): RunFlags {
   const listen = values.listen === undefined ? DEFAULT_LISTEN : parseListen(values.listen);
   if (!listen) throw new UsageError(`--listen must be HOST:PORT (e.g. 127.0.0.1:9947 or [::1]:9947), not "${values.listen}"`);
   const shard = values.shard === undefined ? null : parseShard(values.shard);
   if (values.shard !== undefined && !shard) throw new UsageError(`--shard must be I/N with 1 <= I <= N, not "${values.shard}"`);
   const level = values['log-level'] ?? 'info';
   if (!isLevel(level)) throw new UsageError(`--log-level must be one of ${LEVELS.join(', ')}`);
-  return { listen, shard, log: createLogger(level) };
+  return { listen, shard, log: createLogger(level, write) };
 }
 
 export const RUN_OPTIONS = {
@@ -31,12 +34,28 @@ export const RUN_OPTIONS = {
 } as const;
 
 export async function runCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parse(argv, { config: { type: 'string', short: 'c', default: 'targets.yaml' }, ...RUN_OPTIONS });
-  const flags = runFlags(values);
-  const daemon = new Daemon({ configPath: values.config, ...flags });
-  await daemon.start();
-  const a = daemon.address!;
-  io.err(`tlsprobe: agent running; metrics at http://${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}/metrics`);
+  const { values } = parse(argv, {
+    config: { type: 'string', short: 'c', default: 'targets.yaml' },
+    // exporter-toolkit's flag name, so Prometheus operators find it where they expect it.
+    'web.config.file': { type: 'string' },
+    ...RUN_OPTIONS,
+  });
+  // Logs go where the command's errors go: stderr when run for real, the test's buffer in-process.
+  const flags = runFlags(values, (line) => io.err(line));
+  const webFile = values['web.config.file'];
+  const web = webFile === undefined ? null : await loadWebConfig(webFile);
+  const daemon = new Daemon({ configPath: values.config, ...flags, web });
+  try {
+    await daemon.start();
+  } catch (err) {
+    // A busy or foreign listen address is a usage error (exit 2), not a crash with a stack trace.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      throw new UsageError(`--listen ${flags.listen.host}:${flags.listen.port}: cannot listen there (${code})`);
+    }
+    throw err;
+  }
+  io.err(`tlsprobe: agent running; metrics at ${daemon.url}/metrics`);
   return untilSignalled(daemon, flags.log);
 }
 

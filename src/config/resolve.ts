@@ -1,10 +1,11 @@
 // Merges `defaults` into each target: the flat, fully resolved settings a probe runs with.
 import { defaultServername, type TargetUrl } from '../target/url.js';
 import { BUILTIN_EXPIRY } from './checks.js';
-import type { Config, DefaultsConfig, ExpectConfig, TargetConfig } from './schema.js';
+import type { Config, CrlConfig, DefaultsConfig, ExpectConfig, LdapConfig, OcspConfig, TargetConfig } from './schema.js';
+import { DEFAULT_CRL, DEFAULT_LDAP_TIMEOUT_MS, DEFAULT_OCSP, type CrlSettings, type LdapDirectory, type OcspSettings } from '../revocation/settings.js';
 
 /** Fields resolveTargets() renames or fills in; anything else passes through as target ?? defaults. */
-type Handled = 'timeout' | 'connectTimeout' | 'systemCa' | 'addresses' | 'expiry' | 'labels' | 'group' | 'expect' | 'ca' | 'servername' | 'ehlo';
+type Handled = 'timeout' | 'connectTimeout' | 'systemCa' | 'addresses' | 'expiry' | 'labels' | 'group' | 'expect' | 'ca' | 'servername' | 'ehlo' | 'crl' | 'ocsp';
 
 export type ResolvedExpect = ExpectConfig & {
   /** Names the leaf must match: `expect.names`, else the servername, else the URL host. */
@@ -29,19 +30,25 @@ export type ResolvedTarget = Omit<TargetConfig, Handled> & {
   group: string | null;
   labels: Record<string, string>;
   expect: ResolvedExpect;
+  /** `crl`, merged key by key over `defaults.crl` and the built-in defaults. */
+  crl: CrlSettings;
+  ocsp: OcspSettings;
+  /** The top-level `ldap` directory (shared by every target), or null. */
+  ldap: LdapDirectory | null;
 };
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export function resolveTargets(config: Config): ResolvedTarget[] {
-  return config.targets.map((t) => resolveTarget(t, config.defaults));
+  const ldap = resolveLdap(config.ldap);
+  return config.targets.map((t) => resolveTarget(t, config.defaults, ldap));
 }
 
-export function resolveTarget(t: TargetConfig, d: DefaultsConfig = {}): ResolvedTarget {
+export function resolveTarget(t: TargetConfig, d: DefaultsConfig = {}, ldap: LdapDirectory | null = null): ResolvedTarget {
   const merged: Record<string, unknown> = { ...d };
   for (const [k, v] of Object.entries(t)) if (v !== undefined) merged[k] = v;
   const {
-    timeout, connectTimeout, systemCa, addresses, expiry: _e, labels, group, expect: _x, ca, servername, ehlo, ...rest
+    timeout, connectTimeout, systemCa, addresses, expiry: _e, labels, group, expect: _x, ca, servername, ehlo, crl: _c, ocsp: _o, ...rest
   } = merged as DefaultsConfig & TargetConfig;
   const sni = servername ?? defaultServername(t.parsedUrl.host);
   const expect: ExpectConfig = { ...d.expect, ...t.expect };
@@ -70,5 +77,28 @@ export function resolveTarget(t: TargetConfig, d: DefaultsConfig = {}): Resolved
     group: group ?? null,
     labels: { ...labels },
     expect: { ...expect, names: expect.names ?? [servername ?? t.parsedUrl.host] },
+    crl: resolveCrl({ ...d.crl, ...t.crl }),
+    ocsp: resolveOcsp({ ...d.ocsp, ...t.ocsp }),
+    ldap,
   };
+}
+
+function resolveCrl(c: CrlConfig): CrlSettings {
+  return {
+    check: c.check ?? DEFAULT_CRL.check,
+    required: c.required ?? DEFAULT_CRL.required,
+    timeoutMs: c.timeout ?? DEFAULT_CRL.timeoutMs,
+    maxBytes: c.maxBytes ?? DEFAULT_CRL.maxBytes,
+    maxAgeMs: c.maxAge ?? DEFAULT_CRL.maxAgeMs,
+    staleMarginMs: c.staleMargin ?? DEFAULT_CRL.staleMarginMs,
+  };
+}
+
+function resolveOcsp(o: OcspConfig): OcspSettings {
+  return { query: o.query ?? DEFAULT_OCSP.query, timeoutMs: o.timeout ?? DEFAULT_OCSP.timeoutMs };
+}
+
+function resolveLdap(l: LdapConfig | undefined): LdapDirectory | null {
+  if (!l) return null;
+  return { url: l.url.replace(/\/$/, ''), bindDn: l.bindDn ?? null, password: l.passwordFile ?? null, timeoutMs: l.timeout ?? DEFAULT_LDAP_TIMEOUT_MS };
 }

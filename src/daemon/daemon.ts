@@ -11,6 +11,8 @@ import { startHttp, type HttpServer, type Listen } from './http.js';
 import { inShard, type Shard } from './hash.js';
 import type { Logger } from './log.js';
 import type { Resolver } from '../probe/connect.js';
+import { defaultCrlCache } from '../revocation/index.js';
+import { describeWebConfig, type WebConfig } from './web-config.js';
 
 export interface DaemonOptions {
   configPath: string;
@@ -21,12 +23,14 @@ export interface DaemonOptions {
   resolver?: Resolver;
   /** How long a stop waits for probes in flight (each is bounded by its own deadline anyway). */
   stopGraceMs?: number;
+  /** TLS and basic auth for the agent's own endpoints (--web.config.file); null: plain HTTP, open. */
+  web?: WebConfig | null;
 }
 
 export class Daemon {
   readonly store = new ResultStore();
   private readonly registry = new Registry();
-  private readonly agent = new AgentMetrics(this.registry);
+  private readonly agent = new AgentMetrics(this.registry, () => defaultCrlCache.stats());
   private readonly scheduler: Scheduler;
   private targets = new Map<string, ResolvedTarget>();
   private http: HttpServer | null = null;
@@ -49,6 +53,18 @@ export class Daemon {
     return this.http?.address ?? null;
   }
 
+  /** Probes running now (the soak run and the index page report it). */
+  get inFlight(): number {
+    return this.scheduler.inFlight;
+  }
+
+  /** The agent's base URL once listening, e.g. https://127.0.0.1:9947. */
+  get url(): string | null {
+    if (!this.http) return null;
+    const { host, port } = this.http.address;
+    return `${this.http.scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+
   /** Loads the config (ConfigError propagates: exit 2), starts listening, runs every target once. */
   async start(): Promise<void> {
     const config = await loadConfigFile(this.opts.configPath);
@@ -57,9 +73,15 @@ export class Daemon {
       probe: (name) => this.probeNow(name),
       ready: () => this.loaded,
       status: () => this.status(),
-    });
+    }, this.opts.web ?? null);
     const targets = this.apply(config);
-    this.opts.log.info('tlsprobe agent started', { listen: `${this.http.address.host}:${this.http.address.port}`, targets: targets.length, shard: this.opts.shard ? `${this.opts.shard.index}/${this.opts.shard.count}` : null });
+    this.opts.log.info('tlsprobe agent started', {
+      listen: `${this.http.address.host}:${this.http.address.port}`,
+      scheme: this.http.scheme,
+      targets: targets.length,
+      shard: this.opts.shard ? `${this.opts.shard.index}/${this.opts.shard.count}` : null,
+      ...(this.opts.web ? { web: describeWebConfig(this.opts.web) } : {}),
+    });
     await this.scheduler.runAll(targets);
     this.lastCycleAt = new Date().toISOString();
   }
@@ -87,6 +109,10 @@ export class Daemon {
     const left = await this.scheduler.stop(this.opts.stopGraceMs ?? 15_000);
     if (left > 0) this.opts.log.warn('stopping with probes still in flight', { inFlight: left });
     await this.http?.close();
+    // prom-client's default metrics keep a GC PerformanceObserver for the life of the process, and
+    // through it this registry; emptied, it no longer holds the store and every result (a stopped
+    // agent in a longer-lived process, e.g. the demo or tests, can then be collected).
+    this.registry.clear();
     this.opts.log.info('tlsprobe agent stopped');
   }
 

@@ -1,6 +1,9 @@
-// The agent's HTTP endpoints: /metrics, /probe?target=, /-/healthy, /-/ready and a small index page.
+// The agent's HTTP endpoints: /metrics, /probe?target=, /-/healthy, /-/ready and a small index page; optionally TLS and basic auth.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { WebConfig } from './web-config.js';
+import { BasicAuth } from './basic-auth.js';
 
 export interface Endpoints {
   metrics(): Promise<{ contentType: string; body: string }>;
@@ -17,6 +20,8 @@ export interface Listen {
 
 export interface HttpServer {
   address: Listen;
+  /** 'https' when the web config has tls_server_config. */
+  scheme: 'http' | 'https';
   close(): Promise<void>;
 }
 
@@ -31,10 +36,19 @@ export function parseListen(text: string): Listen | null {
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
-export function startHttp(listen: Listen, ep: Endpoints): Promise<HttpServer> {
-  const server: Server = createServer((req, res) => {
-    handle(req, res, ep).catch((err: unknown) => send(res, 500, `internal error: ${(err as Error).message}\n`));
-  });
+export function startHttp(listen: Listen, ep: Endpoints, web: WebConfig | null = null): Promise<HttpServer> {
+  const auth = web?.users ? new BasicAuth(web.users) : null;
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    authorized(req, res, auth)
+      .then((ok) => (ok ? handle(req, res, ep) : undefined))
+      .catch((err: unknown) => send(res, 500, `internal error: ${(err as Error).message}\n`));
+  };
+  const tls = web?.tls ?? null;
+  const server: Server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: tls.minVersion, maxVersion: tls.maxVersion, handshakeTimeout: 10_000 }, onRequest)
+    : createServer(onRequest);
+  // A client that fails the handshake (plain HTTP on the TLS port, a scanner) only loses its own connection.
+  server.on('tlsClientError', () => {});
   // Bounded: a slow or idle client cannot hold the listener.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
@@ -46,6 +60,7 @@ export function startHttp(listen: Listen, ep: Endpoints): Promise<HttpServer> {
       const a = server.address() as AddressInfo;
       resolve({
         address: { host: a.address, port: a.port },
+        scheme: tls ? 'https' : 'http',
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());
@@ -54,6 +69,14 @@ export function startHttp(listen: Listen, ep: Endpoints): Promise<HttpServer> {
       });
     });
   });
+}
+
+/** Every path is behind basic auth when users are configured, /-/healthy too (as exporter-toolkit does). */
+async function authorized(req: IncomingMessage, res: ServerResponse, auth: BasicAuth | null): Promise<boolean> {
+  if (!auth || (await auth.check(req.headers.authorization))) return true;
+  res.writeHead(401, { 'www-authenticate': 'Basic', 'content-type': 'text/plain; charset=utf-8' });
+  res.end('Unauthorized\n');
+  return false;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, ep: Endpoints): Promise<void> {

@@ -2,7 +2,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createChain, issueLeaf } from '../pki/index.js';
+import { createChain, createCrl, issueLeaf } from '../pki/index.js';
+import { startCrlServer } from './crl-server.js';
 import { certInfoFromDer } from '../x509/cert-info.js';
 import { startHttpsServer, startMailServer, type RunningServer } from './mail-server.js';
 
@@ -16,15 +17,24 @@ const HOST = 'mail.example.test';
 
 export async function startDemo(): Promise<DemoScenario> {
   const dir = await mkdtemp(join(tmpdir(), 'tlsprobe-demo-'));
-  const pki = await createChain({ names: [HOST, 'localhost', '127.0.0.1'], reuseKeys: true });
+  // CDPs need the CRL server's port before any certificate is issued.
+  const crls = await startCrlServer();
+  const rootCrl = `${crls.base}/crl/root.crl`;
+  const intCrl = `${crls.base}/crl/issuing.crl`;
+  const names = [HOST, 'localhost', '127.0.0.1'];
+  const pki = await createChain({ names, reuseKeys: true, intermediate: { crlUrls: [rootCrl] }, leaf: { crlUrls: [intCrl] } });
   const caFile = join(dir, 'demo-root.pem');
   await writeFile(caFile, pki.root.certPem);
   const good = { cert: pki.chainPem, key: pki.leaf.keyPem, hostname: HOST };
-  const names = [HOST, 'localhost', '127.0.0.1'];
   const day = 86_400_000;
-  const expiring = await issueLeaf(pki.intermediate, { subject: `CN=${HOST}`, names, notAfter: new Date(Date.now() + 12 * day), reuseKeys: true });
+  const leaf = (spec: { notBefore?: Date; notAfter?: Date }) => issueLeaf(pki.intermediate, { subject: `CN=${HOST}`, names, crlUrls: [intCrl], reuseKeys: true, ...spec });
+  const expiring = await leaf({ notAfter: new Date(Date.now() + 12 * day) });
   // The certificate before the renewal: still valid, but not the one the connector should present now.
-  const previous = await issueLeaf(pki.intermediate, { subject: `CN=${HOST}`, names, notBefore: new Date(Date.now() - 300 * day), notAfter: new Date(Date.now() + 60 * day), reuseKeys: true });
+  const previous = await leaf({ notBefore: new Date(Date.now() - 300 * day), notAfter: new Date(Date.now() + 60 * day) });
+  // Revoked by the CA (key compromise), still installed on one server.
+  const revoked = await leaf({});
+  crls.publish('/crl/root.crl', (await createCrl(pki.root, { nextUpdate: new Date(Date.now() + 30 * day) })).der);
+  crls.publish('/crl/issuing.crl', (await createCrl(pki.intermediate, { entries: [{ serial: revoked.serial, revoked: new Date(Date.now() - 2 * day), reason: 1 }], nextUpdate: new Date(Date.now() + 7 * day) })).der);
   const thumbprint = certInfoFromDer(pki.leaf.der, 0).thumbprint;
   const servers: Array<[string, string, Promise<RunningServer>, string?]> = [
     ['smtp-frontend', 'smtp', startMailServer({ protocol: 'smtp', ...good })],
@@ -39,6 +49,7 @@ export async function startDemo(): Promise<DemoScenario> {
     ['owa-missing-intermediate', 'https', startHttpsServer({ cert: pki.leafPem, key: pki.leaf.keyPem })],
     // One connector kept the old certificate after the renewal.
     ['smtp-old-certificate', 'smtp', startMailServer({ protocol: 'smtp', ...good, cert: previous.certPem + pki.intermediate.certPem, key: previous.keyPem }), `    expect: { thumbprint: "${thumbprint}" }`],
+    ['pop3-revoked', 'pop3', startMailServer({ protocol: 'pop3', ...good, cert: revoked.certPem + pki.intermediate.certPem, key: revoked.keyPem })],
   ];
   const running = await Promise.all(servers.map(([, , p]) => p));
   const targets = servers.map(([name, scheme, , extra], i) => {
@@ -64,7 +75,7 @@ export async function startDemo(): Promise<DemoScenario> {
     configPath,
     configText,
     stop: async () => {
-      await Promise.all(running.map((s) => s.close()));
+      await Promise.all([...running.map((s) => s.close()), crls.close()]);
       await rm(dir, { recursive: true, force: true });
     },
   };

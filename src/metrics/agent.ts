@@ -1,6 +1,7 @@
 // The agent's own metrics: what it did (probes, skips, lag, reloads), plus Node's process metrics.
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
 import type { ProbeResult } from '../probe/result.js';
+import type { CrlCacheStats } from '../revocation/cache.js';
 
 const LINT_FAILING_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
@@ -13,7 +14,7 @@ export class AgentMetrics {
   private readonly lastReload: Gauge;
   private readonly targets: Gauge;
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, crlStats?: () => CrlCacheStats) {
     const registers = [registry];
     collectDefaultMetrics({ register: registry });
     // prom-client names these gauges *_total, which promtool (rightly) flags as non-counters;
@@ -36,6 +37,7 @@ export class AgentMetrics {
     this.reloads = new Counter({ name: 'tlsprobe_config_reloads_total', help: 'Configuration reloads, by result.', labelNames: ['result'], registers });
     this.lastReload = new Gauge({ name: 'tlsprobe_config_last_reload_success_timestamp_seconds', help: 'When the configuration was last loaded successfully.', registers });
     this.targets = new Gauge({ name: 'tlsprobe_targets', help: 'Targets this agent probes (after sharding).', registers });
+    if (crlStats) registerCrlCacheMetrics(registry, crlStats);
     this.probes.inc({ result: 'success', reason: '' }, 0);
     this.skipped.inc({ reason: 'overlap' }, 0);
     this.reloads.inc({ result: 'success' }, 0);
@@ -62,5 +64,29 @@ export class AgentMetrics {
       this.lastReload.setToCurrentTime();
       if (targets !== undefined) this.targets.set(targets);
     }
+  }
+}
+
+/** The shared CRL cache, read at scrape time: counters mirror the cache's own running totals. */
+function registerCrlCacheMetrics(registry: Registry, stats: () => CrlCacheStats): void {
+  const registers = [registry];
+  new Gauge({ name: 'tlsprobe_crl_cache_entries', help: 'CRLs held in the cache.', registers, collect() { this.set(stats().size); } });
+  new Gauge({ name: 'tlsprobe_crl_cache_retained_bytes', help: 'Memory held by cached CRL indexes.', registers, collect() { this.set(stats().retainedBytes); } });
+  const counters: Array<[string, string, keyof CrlCacheStats]> = [
+    ['tlsprobe_crl_cache_hits_total', 'CRL lookups served from the cache.', 'hits'],
+    ['tlsprobe_crl_cache_misses_total', 'CRL lookups that needed a download.', 'misses'],
+    ['tlsprobe_crl_downloads_total', 'CRL downloads started.', 'downloads'],
+    ['tlsprobe_crl_download_failures_total', 'CRL downloads that failed (not cached).', 'failures'],
+  ];
+  for (const [name, help, key] of counters) {
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(stats()[key]);
+      },
+    });
   }
 }

@@ -3,6 +3,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { CertInfo, ProbeResult } from '../probe/result.js';
 import type { StoredTarget } from '../daemon/store.js';
+import type { CrlUrlResult } from '../revocation/types.js';
 
 type Labels = Record<string, string>;
 interface Row {
@@ -88,11 +89,42 @@ export const RESULT_SPECS: Spec[] = [
     },
   },
   {
+    name: 'tlsprobe_cert_revoked',
+    help: '1 when a presented certificate is listed on its CRL or OCSP says revoked (targets whose revocation was checked).',
+    rows: (r) => (r.revocation ? [{ value: isRevoked(r) ? 1 : 0 }] : []),
+  },
+  {
     name: 'tlsprobe_http_status_code',
     help: 'HTTP status of the health-check request (https targets with a path).',
     rows: (r) => (r.http?.status != null ? [{ value: r.http.status }] : []),
   },
 ];
+
+function isRevoked(r: ProbeResult): boolean {
+  const rev = r.revocation!;
+  const ocsp = [rev.ocsp.staple, ...rev.ocsp.queried.map((q) => q.response)];
+  return rev.crls.some((c) => c.revoked !== null) || ocsp.some((o) => o?.certStatus === 'revoked');
+}
+
+/** Per CRL URL, not per target: the freshest observation of each URL across all results. */
+const CRL_SPECS: Array<{ name: string; help: string; value(c: CrlUrlResult): number | null }> = [
+  { name: 'tlsprobe_crl_fetch_success', help: '1 when the CRL at this URL was fetched (or served from cache) and parsed.', value: (c) => (c.reachable && c.entries !== null ? 1 : 0) },
+  { name: 'tlsprobe_crl_next_update_timestamp_seconds', help: 'nextUpdate of the CRL at this URL.', value: (c) => (c.nextUpdate ? seconds(c.nextUpdate) : null) },
+  { name: 'tlsprobe_crl_fetch_duration_seconds', help: 'How long the download of the CRL at this URL took.', value: (c) => (c.fetchMs !== null ? c.fetchMs / 1000 : null) },
+];
+
+function latestCrls(targets: StoredTarget[]): Map<string, CrlUrlResult> {
+  const byUrl = new Map<string, { at: string; crl: CrlUrlResult }>();
+  for (const t of targets) {
+    for (const r of t.results) {
+      for (const c of r.revocation?.crls ?? []) {
+        const seen = byUrl.get(c.url);
+        if (!seen || seen.at < r.startedAt) byUrl.set(c.url, { at: r.startedAt, crl: c });
+      }
+    }
+  }
+  return new Map([...byUrl].map(([url, v]) => [url, v.crl]));
+}
 
 /** Registers the per-target gauges on `registry`, reading `source()` at every scrape. */
 export function registerResultMetrics(registry: Registry, source: () => StoredTarget[]): void {
@@ -109,6 +141,21 @@ export function registerResultMetrics(registry: Registry, source: () => StoredTa
             const base = { target: t.name, address: t.perAddress ? (r.address ?? '') : '' };
             for (const row of spec.rows(r)) this.set({ ...base, ...row.labels }, row.value);
           }
+        }
+      },
+    });
+  }
+  for (const spec of CRL_SPECS) {
+    new Gauge({
+      name: spec.name,
+      help: spec.help,
+      labelNames: ['url'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [url, c] of latestCrls(source())) {
+          const v = spec.value(c);
+          if (v !== null) this.set({ url }, v);
         }
       },
     });

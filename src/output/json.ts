@@ -2,12 +2,14 @@
 import type { ProbeResult } from '../probe/result.js';
 
 export interface JsonOptions {
-  /** Keep each certificate's base64 DER (large; off by default). */
+  /** Keep each certificate's base64 DER and the stapled OCSP response (large; off by default). */
   includeDer?: boolean;
 }
 
 function shape(r: ProbeResult, opts: JsonOptions): unknown {
-  return opts.includeDer ? r : { ...r, chain: r.chain.map(({ der: _der, ...c }) => c) };
+  if (opts.includeDer) return r;
+  const tls = r.tls ? (({ ocspResponse: _o, ...rest }) => rest)(r.tls) : null;
+  return { ...r, tls, chain: r.chain.map(({ der: _der, ...c }) => c) };
 }
 
 /** One object for `probe`, an array for `check`. */

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { ProbeError, type Phase, type Reason } from './reasons.js';
 import type { SizeLimits } from './limits.js';
 import { toProbeError } from './errors.js';
-import { quote } from './quote.js';
+import { hasControlBytes, quote } from './quote.js';
 import { fmtMs } from './deadline.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -39,6 +39,8 @@ export class LineConn {
   };
 
   private readonly onEnd = (): void => {
+    const partial = this.partial();
+    if (hasControlBytes(partial)) return this.fail(this.binary(partial));
     const tail = this.buf.length ? ` after sending ${quote(this.buf)}` : '';
     this.fail(new ProbeError('connection_closed', `server closed the connection during ${this.phase}${tail}`, this.phase));
   };
@@ -108,7 +110,18 @@ export class LineConn {
     return new ProbeError('line_too_long', `server sent a line longer than ${this.limits.lineBytes} bytes: ${quote(this.buf)}`, this.phase);
   }
 
+  /** The bytes after the last line end: an unfinished line. */
+  private partial(): Buffer {
+    return this.buf.subarray(this.buf.lastIndexOf(0x0a) + 1);
+  }
+
+  /** Binary bytes where a text line was due say more about the port than "timeout" or "closed" would. */
+  private binary(partial: Buffer): ProbeError {
+    return new ProbeError('protocol_error', `server sent binary data, not a text line, during ${this.phase}: ${quote(partial)}`, this.phase);
+  }
+
   private timeout(reason: Reason, what: string, ms: number): ProbeError {
+    if (hasControlBytes(this.partial())) return this.binary(this.partial());
     const partial = this.buf.length ? `; received so far: ${quote(this.buf)}` : '';
     return new ProbeError(reason, `no complete ${what} from the server within ${fmtMs(ms)}${partial}`, this.phase);
   }

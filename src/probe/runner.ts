@@ -53,7 +53,12 @@ export async function runProbe(target: ProbeTarget, env: ProbeEnv = {}): Promise
       await driver.run(s, details);
     };
     // Every read is already bounded by the deadline; this race is the backstop.
-    await Promise.race([dialogue(), aborted(deadline.signal, target.timeouts.totalMs)]);
+    const backstop = aborted(deadline.signal, target.timeouts.totalMs);
+    try {
+      await Promise.race([dialogue(), backstop.promise]);
+    } finally {
+      backstop.cancel();
+    }
   } catch (err) {
     const e = toProbeError(err, session?.phaseName ?? phase);
     result.error = { reason: e.reason, message: e.message, phase: e.phase ?? session?.phaseName ?? phase };
@@ -80,12 +85,15 @@ async function timed<T>(timings: Timings, phase: 'dns' | 'connect', fn: () => Pr
   }
 }
 
-function aborted(signal: AbortSignal, totalMs: number): Promise<never> {
-  return new Promise((_, reject) => {
-    const fire = (): void => reject(new ProbeError('deadline_exceeded', `probe did not finish within its ${totalMs / 1000}s deadline`));
+/** The backstop: rejects when the deadline's signal fires. `cancel` drops the listener once the race is over. */
+function aborted(signal: AbortSignal, totalMs: number): { promise: Promise<never>; cancel(): void } {
+  let fire = (): void => {};
+  const promise = new Promise<never>((_, reject) => {
+    fire = (): void => reject(new ProbeError('deadline_exceeded', `probe did not finish within its ${totalMs / 1000}s deadline`));
     if (signal.aborted) fire();
     else signal.addEventListener('abort', fire, { once: true });
   });
+  return { promise, cancel: () => signal.removeEventListener('abort', fire) };
 }
 
 function round(ms: number): number {

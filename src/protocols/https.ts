@@ -5,6 +5,7 @@ import type { Session } from '../probe/session.js';
 import type { HttpDetails } from '../probe/result.js';
 import { quote } from '../probe/quote.js';
 import type { Driver } from './driver.js';
+import { bodyFailure, requestFailure } from './https-errors.js';
 
 const MAX_HEADERS = 50;
 const MAX_HEADER_VALUE = 256;
@@ -48,14 +49,14 @@ async function request(s: Session, d: HttpDetails, path: string): Promise<void> 
     const res = await client
       .request({ path, method: 'GET', headers: { host: hostHeader, 'user-agent': 'tlsprobe', accept: '*/*' }, signal: abort.signal })
       .catch((err: unknown) => {
-        if (abort.signal.aborted) throw new ProbeError('timeout_http', `no HTTP response headers within ${Math.round(bound)}ms`, 'http');
-        throw new ProbeError('http_error', `HTTP request failed: ${(err as Error).message}`, 'http', { cause: err });
+        throw requestFailure(err, abort.signal.aborted, bound);
       });
     d.status = res.statusCode;
     d.timeMs = performance.now() - start;
     d.headers = pickHeaders(res.headers);
     const chunks: Buffer[] = [];
     const cap = s.target.limits.httpBodyBytes;
+    let failure: ProbeError | null = null;
     try {
       for await (const chunk of res.body) {
         const buf = chunk as Buffer;
@@ -67,12 +68,13 @@ async function request(s: Session, d: HttpDetails, path: string): Promise<void> 
           break;
         }
       }
-    } catch {
-      // Time ran out (or the server reset) mid-body: the status already says what we came for.
+    } catch (err) {
       d.bodyTruncated = true;
+      failure = bodyFailure(err, abort.signal.aborted, res.statusCode, d.bodyBytes);
     }
     res.body.destroy();
     d.body = Buffer.concat(chunks).toString('utf8');
+    if (failure) throw failure;
   } finally {
     clearTimeout(timer);
     await client.destroy().catch(() => {});

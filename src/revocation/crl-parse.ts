@@ -44,8 +44,8 @@ export async function parseCrl(der: Uint8Array, opts: ParseOptions = {}): Promis
     throw new DerError('not a CertificateList (tbsCertList, signatureAlgorithm, signatureValue)');
   }
   let pos = tbs.body;
-  let t = readTlv(der, pos, tbs.end);
-  if (t.tag === 0x02) t = readTlv(der, (pos = t.end), tbs.end); // version v2
+  const first = readTlv(der, pos, tbs.end);
+  if (first.tag === 0x02) pos = first.end; // version: present in v2 CRLs
   const innerAlg = expectTlv(der, pos, 0x30, tbs.end, 'signature AlgorithmIdentifier');
   if (!Buffer.from(whole(der, innerAlg)).equals(whole(der, sigAlg))) {
     throw new DerError('signature algorithm inside and outside the TBSCertList differ (RFC 5280 §5.1.1.2)');
@@ -58,7 +58,7 @@ export async function parseCrl(der: Uint8Array, opts: ParseOptions = {}): Promis
   let revoked: Tlv | null = null;
   let exts: Tlv | null = null;
   while (pos < tbs.end) {
-    t = readTlv(der, pos, tbs.end);
+    const t = readTlv(der, pos, tbs.end);
     if ((t.tag === 0x17 || t.tag === 0x18) && nextUpdate === null && revoked === null) nextUpdate = timeMs(der, t);
     else if (t.tag === 0x30 && revoked === null && exts === null) revoked = t;
     else if (t.tag === 0xa0 && exts === null) exts = t;
@@ -68,7 +68,8 @@ export async function parseCrl(der: Uint8Array, opts: ParseOptions = {}): Promis
   const extInfo = exts ? crlExtensions(der, exts) : { crlNumber: null, deltaOf: null, unknownCritical: [] };
   const bits = content(der, sigValue);
   if (bits.length < 1 || bits[0] !== 0) throw new DerError('signature BIT STRING has unused bits');
-  const index = new SerialIndex(revoked ? Math.ceil((revoked.end - revoked.body) / 40) : 0);
+  const sizing = revoked ? await sizeEntries(der, revoked, sliceMs) : { count: 0, keyBytes: 0 };
+  const index = new SerialIndex(sizing.count, sizing.keyBytes);
   const indirect = revoked ? await indexEntries(der, revoked, index, sliceMs) : false;
   index.compact();
   return {
@@ -82,6 +83,24 @@ export async function parseCrl(der: Uint8Array, opts: ParseOptions = {}): Promis
   };
 }
 
+/** A quick first pass (two headers per entry) so the index is allocated once, at its final size. */
+async function sizeEntries(der: Uint8Array, list: Tlv, sliceMs: number): Promise<{ count: number; keyBytes: number }> {
+  let sliceStart = performance.now();
+  let count = 0;
+  let keyBytes = 0;
+  for (let pos = list.body; pos < list.end; ) {
+    const entry = expectTlv(der, pos, 0x30, list.end, 'RevokedCertificate');
+    const serial = expectTlv(der, entry.body, 0x02, entry.end, 'userCertificate');
+    keyBytes += serial.end - serial.body;
+    pos = entry.end;
+    if (++count % (CHECK_EVERY * 4) === 0 && performance.now() - sliceStart > sliceMs) {
+      await yieldLoop();
+      sliceStart = performance.now();
+    }
+  }
+  return { count, keyBytes };
+}
+
 /** The hot loop: one pass over RevokedCertificate SEQUENCEs, no per-entry objects kept. */
 async function indexEntries(der: Uint8Array, list: Tlv, index: SerialIndex, sliceMs: number): Promise<boolean> {
   let indirect = false;
@@ -90,6 +109,7 @@ async function indexEntries(der: Uint8Array, list: Tlv, index: SerialIndex, slic
   for (let pos = list.body; pos < list.end; ) {
     const entry = expectTlv(der, pos, 0x30, list.end, 'RevokedCertificate');
     const serial = expectTlv(der, entry.body, 0x02, entry.end, 'userCertificate');
+    if (serial.end === serial.body) throw new DerError(`empty serial INTEGER at offset ${serial.start}`);
     const date = readTlv(der, serial.end, entry.end);
     let reason: number | null = null;
     if (date.end < entry.end) {
@@ -132,7 +152,8 @@ function crlExtensions(der: Uint8Array, wrapper: Tlv): Pick<ParsedCrl, 'crlNumbe
   const out: Pick<ParsedCrl, 'crlNumber' | 'deltaOf' | 'unknownCritical'> = { crlNumber: null, deltaOf: null, unknownCritical: [] };
   for (const ext of children(der, list)) {
     const parts = children(der, ext);
-    const oid = oidString(content(der, parts[0]!));
+    if (parts[0]?.tag !== 0x06 || parts.at(-1)?.tag !== 0x04) throw new DerError(`malformed CRL extension at offset ${ext.start}`);
+    const oid = oidString(content(der, parts[0]));
     const critical = parts[1]?.tag === 0x01 && der[parts[1].body] !== 0;
     const value = parts.at(-1)!;
     const inner = value.tag === 0x04 && value.end > value.body ? readTlv(der, value.body, value.end) : null;
@@ -145,5 +166,6 @@ function crlExtensions(der: Uint8Array, wrapper: Tlv): Pick<ParsedCrl, 'crlNumbe
 
 /** CRL numbers may be up to 20 octets (RFC 5280 §5.2.3): decimal via BigInt. */
 function decimal(der: Uint8Array, t: Tlv): string {
+  if (t.end === t.body) throw new DerError(`empty INTEGER at offset ${t.start}`);
   return BigInt(`0x${serialHex(content(der, t))}`).toString();
 }

@@ -115,7 +115,8 @@ async function loadCrl(url: string, link: CertLink, settings: RevocationSettings
       },
     };
   } catch (err) {
-    if (!(err instanceof DerError)) throw err;
-    return { ok: false, status: 'invalid', error: `not a CRL: ${err.message}`, ms: fetched.ms, bytes };
+    // Whatever the bytes do to the parser, they are the server's problem: report, don't crash.
+    const why = err instanceof DerError ? err.message : `parser error: ${(err as Error).message}`;
+    return { ok: false, status: 'invalid', error: `not a CRL: ${why}`, ms: fetched.ms, bytes };
   }
 }

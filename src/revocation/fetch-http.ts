@@ -50,17 +50,22 @@ export async function httpFetch(url: string, opts: HttpFetchOptions): Promise<Fe
         res.body.destroy();
         return fail('too_large', `Content-Length ${declared} exceeds the ${opts.maxBytes}-byte limit`);
       }
+      // With a Content-Length the body is copied into place as it arrives; concatenating tens
+      // of MB at the end would stall the event loop.
+      const known = Number.isFinite(declared) && declared >= 0;
+      const into = known ? Buffer.allocUnsafe(declared) : null;
       const chunks: Buffer[] = [];
       let total = 0;
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        total += chunk.length;
-        if (total > opts.maxBytes) {
+        if (total + chunk.length > opts.maxBytes || (into && total + chunk.length > into.length)) {
           res.body.destroy();
-          return fail('too_large', `more than ${opts.maxBytes} bytes`);
+          return fail('too_large', `more than ${into ? `the declared ${declared}` : opts.maxBytes} bytes`);
         }
-        chunks.push(chunk);
+        if (into) chunk.copy(into, total);
+        else chunks.push(chunk);
+        total += chunk.length;
       }
-      return { ok: true, body: Buffer.concat(chunks, total), ms: ms() };
+      return { ok: true, body: into ? into.subarray(0, total) : Buffer.concat(chunks, total), ms: ms() };
     }
   } catch (err) {
     const timedOut = signal.aborted;

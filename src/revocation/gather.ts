@@ -1,4 +1,5 @@
 // The revocation stage between probe and checks: fetches what the chain's CDPs and OCSP name, returns plain data, never throws.
+import type { X509Certificate } from 'node:crypto';
 import type { ProbeResult } from '../probe/result.js';
 import type { TrustStore } from '../checks/trust.js';
 import { buildPath } from '../checks/path.js';
@@ -62,7 +63,6 @@ function pathLinks(result: ProbeResult, trust: TrustStore): Array<{ link: CertLi
     const next = path.presented[k + 1];
     const issuer = next !== undefined ? certs[next]! : path.anchor;
     const info = result.chain[idx]!;
-    const freshest = certFields(cert).extensions.get(OID_FRESHEST_CRL);
     out.push({
       link: { index: idx, subject: info.subject, serial: info.serial, cert, issuer },
       rev: {
@@ -71,12 +71,22 @@ function pathLinks(result: ProbeResult, trust: TrustStore): Array<{ link: CertLi
         serial: info.serial,
         issuer: next !== undefined ? result.chain[next]!.subject : path.anchor ? dn(path.anchor.subject) : null,
         crlUrls: [...new Set(info.crlDistributionPoints)],
-        deltaCrlUrls: freshest ? distributionPointUris(freshest) : [],
+        deltaCrlUrls: deltaUrls(cert),
         ocspUrls: info.aia.ocsp,
       },
     });
   });
   return out;
+}
+
+/** Freshest CRL URLs; a certificate Node parsed but we cannot walk just has none. */
+function deltaUrls(cert: X509Certificate): string[] {
+  try {
+    const value = certFields(cert).extensions.get(OID_FRESHEST_CRL);
+    return value ? distributionPointUris(value) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Node writes DNs one RDN per line, least specific first; results show them most specific first. */

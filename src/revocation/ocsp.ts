@@ -41,8 +41,8 @@ export async function decodeOcspResponse(der: Uint8Array, who: OcspSubject): Pro
     const basic = content(der, rb[1]);
     await decodeBasic(basic, who, info);
   } catch (err) {
-    if (!(err instanceof DerError)) throw err;
-    info.error = err.message;
+    // The server sent these bytes; whatever they do to the decoder is a finding, not a crash.
+    info.error = err instanceof DerError ? err.message : `decoder error: ${(err as Error).message}`;
   }
   return info;
 }
@@ -56,16 +56,18 @@ async function decodeBasic(der: Uint8Array, who: OcspSubject, info: OcspResponse
   const producedAt = fields[i++];
   const responses = fields[i++];
   if (producedAt?.tag !== 0x18 || responses?.tag !== 0x30) throw new DerError('malformed ResponseData');
-  info.producedAt = iso(timeMs(der, producedAt));
+  // Decoded into a copy first: nothing reaches `info` unless the whole response decodes.
+  const found: OcspResponseInfo = { ...info, producedAt: iso(timeMs(der, producedAt)) };
   const mine = children(der, responses).find((r) => matches(der, r, who));
-  if (mine) readSingle(der, mine, info);
-  else info.error = 'the response has no answer for this certificate';
-  if (!who.issuer) return;
-  const parts = { signed: whole(der, tbs), algorithm: whole(der, alg), signature: content(der, sig).subarray(1) };
-  const signer = responder(der, certs, who.issuer);
-  const verdict = await verifySignature(parts, signer.publicKey);
-  info.signature = verdict.ok ? 'valid' : 'invalid';
-  if (!verdict.ok) info.error = `response ${verdict.error}`;
+  if (mine) readSingle(der, mine, found);
+  else found.error = 'the response has no answer for this certificate';
+  if (who.issuer) {
+    const parts = { signed: whole(der, tbs), algorithm: whole(der, alg), signature: content(der, sig).subarray(1) };
+    const verdict = await verifySignature(parts, responder(der, certs, who.issuer).publicKey);
+    found.signature = verdict.ok ? 'valid' : 'invalid';
+    if (!verdict.ok) found.error = `response ${verdict.error}`;
+  }
+  Object.assign(info, found);
 }
 
 /** The issuer itself, or a delegated responder it issued with the OCSPSigning EKU (RFC 6960 §4.2.2.2). */

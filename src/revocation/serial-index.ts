@@ -24,9 +24,10 @@ export class SerialIndex {
   private table: Uint32Array;
   private count = 0;
 
-  constructor(expected = 16) {
+  /** Sized up front (the parser counts first): growing means rehashing, a long synchronous stretch. */
+  constructor(expected = 16, keyBytes = expected * 16) {
     const cap = Math.max(16, expected);
-    this.keys = new Uint8Array(cap * 16);
+    this.keys = new Uint8Array(Math.max(16, keyBytes));
     this.offsets = new Uint32Array(cap + 1);
     this.dates = new Float64Array(cap);
     this.reasons = new Int8Array(cap);
@@ -75,14 +76,16 @@ export class SerialIndex {
     }
   }
 
-  /** Trims spare capacity once parsing is done, so a cached index holds only what it needs. */
+  /** Trims spare capacity (left by duplicates or a bad size guess) so a cached index holds only what it needs. */
   compact(): void {
-    this.keys = this.keys.slice(0, this.keyLen);
-    this.offsets = this.offsets.slice(0, this.count + 1);
-    this.dates = this.dates.slice(0, this.count);
-    this.reasons = this.reasons.slice(0, this.count);
+    if (this.offsets.length > this.count + 1) {
+      this.keys = this.keys.slice(0, this.keyLen);
+      this.offsets = this.offsets.slice(0, this.count + 1);
+      this.dates = this.dates.slice(0, this.count);
+      this.reasons = this.reasons.slice(0, this.count);
+    }
     const want = tableSizeFor(this.count);
-    if (want < this.table.length) this.rehash(want);
+    if (want * 2 < this.table.length) this.rehash(want);
   }
 
   private store(buf: Uint8Array, start: number, end: number, revokedAt: number, reason: number | null): void {

@@ -6,6 +6,8 @@ import { toProbeTarget } from '../probe/from-config.js';
 import { resolveAll, type Resolver } from '../probe/connect.js';
 import { applyChecks, trustStore } from '../checks/index.js';
 import { mapLimit } from './pool.js';
+import { gatherRevocation } from '../revocation/gather.js';
+import { defaultCrlCache, type CrlCache } from '../revocation/cache.js';
 
 export interface RunOptions {
   concurrency: number;
@@ -14,6 +16,8 @@ export interface RunOptions {
   resolver?: Resolver;
   /** Expectations applied on top of every target's own (e.g. `--expect-thumbprint`). */
   expectOverride?: Partial<ResolvedExpect>;
+  /** CRL cache to use instead of the process-wide one (tests). */
+  crlCache?: CrlCache;
 }
 
 interface Job {
@@ -45,6 +49,14 @@ async function expand(target: ResolvedTarget, resolver?: Resolver): Promise<Job[
 
 export async function runTarget(t: ResolvedTarget, opts: Omit<RunOptions, 'concurrency'> = {}, address?: string): Promise<ProbeResult> {
   const result = await runProbe(toProbeTarget(t, address), opts.resolver ? { resolver: opts.resolver } : {});
+  const trust = trustStore(t.ca, t.systemCa);
+  const now = Date.now();
+  // Revocation needs the network again (CDPs, OCSP responders), so it is a stage of its own
+  // between capture and the pure checks; it never throws.
+  if (result.chain.length > 0) {
+    const settings = { crl: t.crl, ocsp: t.ocsp, ldap: t.ldap };
+    result.revocation = await gatherRevocation(result, { trust, settings, cache: opts.crlCache ?? defaultCrlCache, now });
+  }
   return applyChecks(
     {
       result,
@@ -52,8 +64,9 @@ export async function runTarget(t: ResolvedTarget, opts: Omit<RunOptions, 'concu
       implicitTls: t.parsedUrl.implicitTls,
       expect: { ...t.expect, ...opts.expectOverride },
       expiry: t.expiry,
-      trust: trustStore(t.ca, t.systemCa),
-      now: Date.now(),
+      trust,
+      now,
+      crl: { check: t.crl.check, required: t.crl.required },
     },
     opts.strict,
   );

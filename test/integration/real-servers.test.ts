@@ -2,6 +2,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempFiles } from '../helpers/cli.js';
 import { startPostfix, type PostfixInstance } from '../harness/postfix.js';
 import { startDovecot, type DovecotInstance } from '../harness/dovecot.js';
 import { startNginx, type NginxInstance } from '../harness/nginx.js';
@@ -110,7 +113,8 @@ describe('nginx', () => {
 
 describe('the tlsprobe bin', () => {
   it('probe smtp://... --json shows banner, capabilities, chain with thumbprints, protocol and cipher', () => {
-    const out = spawnSync(process.execPath, ['bin/tlsprobe.js', 'probe', `smtp://127.0.0.1:${postfix.smtpPort}`, '--json', '--servername', 'mail.example.test', '--ehlo', 'probe.example.test'], {
+    const dir = tempFiles({ 'root.pem': chain.root.certPem });
+    const out = spawnSync(process.execPath, ['bin/tlsprobe.js', 'probe', `smtp://127.0.0.1:${postfix.smtpPort}`, '--json', '--servername', 'mail.example.test', '--ehlo', 'probe.example.test', '--ca', join(dir, 'root.pem')], {
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -124,6 +128,8 @@ describe('the tlsprobe bin', () => {
     expect(r.chain.map((c: { thumbprint: string }) => c.thumbprint)[0]).toBe(leafThumbprint);
     expect(r.tls.protocol).toMatch(/^TLSv1\.[23]$/);
     expect(r.tls.cipher.name).toBeTruthy();
+    expect(r.checks.find((c: { id: string }) => c.id === 'chain').status).toBe('pass');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('exits 1 with a reason when the probe fails', () => {

@@ -1,0 +1,117 @@
+// Prints the bench's table: rates and ratios per concurrency, the daemon at scale, CRL cost, cold vs warm, and PASS/MISS per target.
+import type { LoadResult } from './load.js';
+import type { Report } from './report-types.js';
+import { idealCycleMs } from './verdicts.js';
+
+const MB = 1e6;
+const n0 = (x: number): string => Math.round(x).toLocaleString('en-US');
+const f1 = (x: number): string => x.toFixed(1);
+const ratio = (a: number | undefined, b: number | undefined): string => (a !== undefined && b ? `${(a / b).toFixed(2)}×` : '–');
+
+/** Pads columns; `align` has one letter per column, l or r (default: the first left, the others right). */
+export function table(rows: string[][], align = ''): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const left = (i: number): boolean => (align[i] ?? (i === 0 ? 'l' : 'r')) === 'l';
+  return rows.map((r) => r.map((c, i) => (left(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+function failures(label: string, r: LoadResult): string[] {
+  if (r.failed === 0) return [];
+  return [`  ! ${label} c=${r.concurrency}: ${r.failed} failed (${Object.entries(r.errors).map(([k, v]) => `${v}× ${k}`).join('; ')})`];
+}
+
+export function formatReport(r: Report): string {
+  const m = r.meta;
+  const out: string[] = [
+    `tlsprobe bench${m.quick ? ' (--quick: smoke run, figures not meaningful)' : ''}: ${m.cores} cores (${m.cpu}), Node.js ${m.node}, ${m.date}`,
+    `rates: successful handshakes or probes per second, closed loop; per server and level every client warms up (${m.warmupMs / 1000} s), then runs ${m.rounds} rounds of ${m.durationMs / 1000} s interleaved with the others; the median round counts. MB = 10^6 bytes`,
+    '',
+  ];
+  const at = (list: LoadResult[] | undefined, c: number): number | undefined => list?.find((x) => x.concurrency === c)?.rate;
+  const notes: string[] = [];
+  const rows: string[][] = [['', ...m.levels.map((c) => `c=${c}`)]];
+  for (const k of ['https', 'smtp'] as const) {
+    const title = k === 'https' ? 'HTTPS (nginx)' : 'SMTP STARTTLS (Postfix)';
+    const lim = r.limit?.[k];
+    const bb = r.blackbox?.[k];
+    const tp = r.tlsprobe?.[k];
+    rows.push([title, ...m.levels.map(() => '')]);
+    const line = (label: string, list: LoadResult[] | undefined): void => {
+      if (!list) return;
+      rows.push([`  ${label}`, ...m.levels.map((c) => (at(list, c) === undefined ? '–' : n0(at(list, c)!)))]);
+      for (const x of list) notes.push(...failures(`${k} ${label}`, x));
+    };
+    line('(1) limit, 1 process', lim?.single);
+    line(`(1) limit, all ${m.cores} cores`, lim?.allCores);
+    line(`(2) ${r.blackbox?.version ?? 'blackbox_exporter'}`, bb);
+    line('(3) tlsprobe, full probe', tp);
+    line('    capture only (runProbe)', r.tlsprobe?.captureOnly[k]);
+    line('    capture, exactChain off', r.tlsprobe?.captureNoTap[k]);
+    const cpu = (label: string, list: LoadResult[] | undefined): void => {
+      if (!list?.some((x) => x.cpuMs !== undefined)) return;
+      const per = (c: number): string => {
+        const x = list.find((y) => y.concurrency === c);
+        return x?.cpuMs !== undefined && x.ok > 0 ? (x.cpuMs / x.ok).toFixed(2) : '–';
+      };
+      rows.push([`  ${label}`, ...m.levels.map(per)]);
+    };
+    cpu('CPU ms per handshake, limit 1 process', lim?.single);
+    cpu('CPU ms per probe, tlsprobe', tp);
+    if (tp && lim) rows.push(['  tlsprobe ÷ all-cores limit', ...m.levels.map((c) => ratio(at(tp, c), at(lim.allCores, c)))]);
+    if (tp && lim) rows.push(['  tlsprobe ÷ 1-process limit', ...m.levels.map((c) => ratio(at(tp, c), at(lim.single, c)))]);
+    if (tp && bb) rows.push(['  tlsprobe ÷ blackbox_exporter', ...m.levels.map((c) => ratio(at(tp, c), at(bb, c)))]);
+  }
+  if (r.limit || r.blackbox || r.tlsprobe) out.push('Handshakes / probes per second', table(rows), ...notes, '');
+  if (r.blackboxSkipped) out.push(`(2) blackbox_exporter not measured: ${r.blackboxSkipped}`, '');
+
+  const d = r.daemon;
+  if (d) {
+    const ideal = idealCycleMs(r, d.targets, d.concurrency);
+    out.push(
+      `(4) Daemon, ${n0(d.targets)} targets (half HTTPS, half SMTP), concurrency ${d.concurrency}, one start-up cycle (new Daemon().start())`,
+      table([
+        ['cycle wall time', `${f1(d.wallMs / 1000)} s`, ideal ? `${d.targets} ÷ all-cores limit at c=${d.concurrency} = ${f1(ideal / 1000)} s → ${(d.wallMs / ideal).toFixed(2)}×` : ''],
+        ['CPU time (user + system)', `${f1((d.cpuUserMs + d.cpuSystemMs) / 1000)} s`, `${f1(d.cpuUserMs / 1000)} + ${f1(d.cpuSystemMs / 1000)} s; ${f1((d.cpuUserMs + d.cpuSystemMs) / d.targets)} ms per probe`],
+        ['peak RSS (VmHWM, cycle + scrapes)', `${n0(d.peakRssBytes / MB)} MB`, `at the end of the cycle ${n0(d.cycleRssBytes / MB)} MB (sampled every 50 ms: ${n0(d.rssPeakSampled / MB)} MB)`],
+        ['event-loop delay p99 (cycle)', `${f1(d.loopP99Ms)} ms`, `max ${f1(d.loopMaxMs)} ms (the config load of ${n0(d.configLoadMs)} ms runs inside start())`],
+        ['/metrics scrape (median of 3)', `${n0(d.scrapeMs)} ms`, `${f1(d.scrapeBytes / MB)} MB, ${n0(d.scrapes[0]?.series ?? 0)} series; each: ${d.scrapes.map((s) => n0(s.ms)).join(', ')} ms`],
+        ['results', `${n0(d.ok)} OK`, `${d.failed} failed; CRL downloads ${d.crlDownloads}`],
+      ], 'lrl'),
+      ...Object.entries(d.failures).map(([k, v]) => `  ! ${v}× ${k}`),
+      '',
+    );
+  }
+  const c = r.crl;
+  if (c) {
+    out.push(
+      '(5) CRL cost (src/revocation parseCrl + verifySignature, fresh process)',
+      table([
+        ['entries', 'DER', 'parse+index', 'verify', 'retained', 'index', 'lookup'],
+        ...c.sizes.map((s) => [n0(s.entries), `${f1(s.derBytes / MB)} MB`, `${n0(s.parseMs)} ms`, `${n0(s.verifyMs)} ms`, `${f1(s.retainedBytes / MB)} MB`, `${f1(s.indexBytes / MB)} MB`, `${n0(s.lookupNs)} ns`]),
+      ]),
+      `event loop while a ${n0(c.stall.entries)}-entry CRL is parsed, indexed and verified (${n0(c.stall.ms)} ms): delay p99 ${f1(c.stall.loopP99Ms)} ms, max ${f1(c.stall.loopMaxMs)} ms, longest stall ${f1(c.stall.stallMaxMs)} ms`,
+      '',
+    );
+  }
+  const cw = r.coldWarm;
+  if (cw) {
+    const line = (label: string, x: typeof cw.cold): string[] => [
+      label, `${n0(x.wallMs)} ms`, `slowest target ${n0(x.slowestMs)} ms`, `${x.ok} OK, ${x.failed} failed`, `${x.downloads} CRL download(s), ${f1(x.downloadedBytes / MB)} MB`,
+    ];
+    out.push(
+      `(6) Cold vs warm CRL cache: ${cw.targets} targets, concurrency ${cw.concurrency}, ${cw.distinctCrlUrls} distinct CRL URLs (issuing CA CRL ${f1(cw.issuingCrlBytes / MB)} MB)`,
+      table([line('cold (empty cache)', cw.cold), line('warm', cw.warm)], 'lrrll'),
+      `cold ÷ warm: ${(cw.cold.wallMs / cw.warm.wallMs).toFixed(2)}×`,
+      ...[...Object.entries(cw.cold.failures), ...Object.entries(cw.warm.failures)].map(([k, v]) => `  ! ${v}× ${k}`),
+      '',
+    );
+  }
+  if (r.verdicts.length) {
+    const fmt = (v: number, unit: string, next = NaN): string =>
+      unit === '×' ? `${v.toFixed(v !== next && v.toFixed(2) === next.toFixed(2) ? 4 : 2)}×` : unit === '=' ? String(v) : `${v < 10 ? v.toFixed(2) : n0(v)} ${unit}`;
+    const cmp = (atLeast: boolean, unit: string): string => (unit === '=' ? '=' : atLeast ? '≥' : '≤');
+    out.push('Targets', table(r.verdicts.map((v) => [v.pass ? 'PASS' : 'MISS', v.name, fmt(v.value, v.unit, v.target), `${cmp(v.atLeast, v.unit)} ${fmt(v.target, v.unit)}`]), 'llrl'), '');
+  }
+  for (const [s, e] of Object.entries(r.errors)) out.push(`ERROR in section ${s}: ${e}`);
+  return out.join('\n');
+}

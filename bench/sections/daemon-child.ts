@@ -1,0 +1,73 @@
+// Child process of section 4: runs the daemon's start-up cycle on the generated config and measures it.
+import { loadConfigFile } from '../../src/config/index.js';
+import { Daemon } from '../../src/daemon/daemon.js';
+import { createLogger } from '../../src/daemon/log.js';
+import { defaultCrlCache } from '../../src/revocation/cache.js';
+import { childMain } from '../lib/child.js';
+import { gc, startMonitor, vmHwm } from '../lib/monitor.js';
+import type { DaemonResult } from './daemon.js';
+import { whyNot } from './tlsprobe.js';
+
+const SCRAPES = 3;
+
+childMain(async (): Promise<DaemonResult> => {
+  const [configPath, concurrency] = process.argv.slice(2) as [string, string];
+  let errors = 0;
+  const log = createLogger('error', () => void errors++);
+  gc();
+  const monitor = startMonitor();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const daemon = new Daemon({ configPath, listen: { host: '127.0.0.1', port: 0 }, shard: null, log });
+  try {
+    await daemon.start();
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const loop = monitor.stop();
+    const cycleHwm = vmHwm() ?? loop.rssPeakSampled;
+    const results = daemon.store.all().flatMap((t) => t.results);
+    const failures: Record<string, number> = {};
+    for (const r of results.filter((x) => !x.ok)) {
+      const k = whyNot(r).slice(0, 120);
+      failures[k] = (failures[k] ?? 0) + 1;
+    }
+    const addr = daemon.address;
+    if (!addr) throw new Error('daemon.address is null after start()');
+    const scrapes: DaemonResult['scrapes'] = [];
+    for (let i = 0; i < SCRAPES; i++) {
+      const s0 = performance.now();
+      const res = await fetch(`http://${addr.host}:${addr.port}/metrics`, { signal: AbortSignal.timeout(30_000) });
+      const body = await res.text();
+      const ms = performance.now() - s0;
+      if (res.status !== 200) throw new Error(`/metrics answered HTTP ${res.status}`);
+      scrapes.push({ ms, bytes: Buffer.byteLength(body), series: body.split('\n').filter((l) => l && !l.startsWith('#')).length });
+    }
+    const mid = [...scrapes].sort((a, b) => a.ms - b.ms)[Math.floor(SCRAPES / 2)]!;
+    const c0 = performance.now();
+    await loadConfigFile(configPath);
+    const configLoadMs = performance.now() - c0;
+    return {
+      targets: results.length,
+      concurrency: Number(concurrency),
+      wallMs,
+      cpuUserMs: cpu.user / 1000,
+      cpuSystemMs: cpu.system / 1000,
+      peakRssBytes: vmHwm() ?? loop.rssPeakSampled,
+      cycleRssBytes: cycleHwm,
+      rssPeakSampled: loop.rssPeakSampled,
+      loopP99Ms: loop.loopP99Ms,
+      loopMaxMs: loop.loopMaxMs,
+      ok: results.filter((r) => r.ok).length,
+      failed: results.filter((r) => !r.ok).length,
+      failures,
+      crlDownloads: defaultCrlCache.stats().downloads,
+      scrapes,
+      scrapeMs: mid.ms,
+      scrapeBytes: mid.bytes,
+      configLoadMs,
+    };
+  } finally {
+    await daemon.stop();
+    if (errors > 0) console.error(`bench daemon: ${errors} error log line(s)`);
+  }
+});

@@ -1,0 +1,41 @@
+// Section 4, the daemon at scale: N targets, one start-up cycle of `new Daemon().start()` in a fresh process, then /metrics scrapes.
+import { join } from 'node:path';
+import { writeFileMode } from '../../test/harness/tmp.js';
+import { runChild } from '../lib/child.js';
+import type { BenchOptions } from '../lib/options.js';
+import type { BenchServers } from '../lib/servers.js';
+import { targetsYaml } from '../lib/targets.js';
+
+export interface DaemonResult {
+  targets: number;
+  concurrency: number;
+  /** Daemon.start(): config load, listener, every target once. */
+  wallMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /** Peak RSS of the process over the cycle and the scrapes (VmHWM, else the 50 ms sampling). */
+  peakRssBytes: number;
+  /** Peak RSS at the end of the cycle, before any scrape (VmHWM). */
+  cycleRssBytes: number;
+  /** Highest RSS sampled every 50 ms during the cycle. */
+  rssPeakSampled: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  ok: number;
+  failed: number;
+  failures: Record<string, number>;
+  crlDownloads: number;
+  scrapes: Array<{ ms: number; bytes: number; series: number }>;
+  /** Median of the scrapes. */
+  scrapeMs: number;
+  scrapeBytes: number;
+  configLoadMs: number;
+}
+
+export async function measureDaemon(servers: BenchServers, o: BenchOptions, concurrency: number): Promise<DaemonResult> {
+  const configPath = join(servers.dir, `daemon-${o.daemonTargets}.yaml`);
+  await writeFileMode(configPath, targetsYaml(servers, { count: o.daemonTargets, concurrency }));
+  // 10,000 probes at a few hundred per second, plus scrapes: bounded well above the expected minute.
+  const limitMs = o.quick ? 120_000 : 480_000;
+  return runChild<DaemonResult>(new URL('./daemon-child.js', import.meta.url), [configPath, String(concurrency)], limitMs);
+}

@@ -1,0 +1,60 @@
+// Section 1, the machine's limit: bare Node.js handshakes per second, in one process and spread over every core.
+import { Worker } from 'node:worker_threads';
+import { bareContext, bareOp, type BareTarget } from '../lib/bare-client.js';
+import { combine, opContender, type Contender, type LoadResult } from '../lib/load.js';
+import type { BenchOptions } from '../lib/options.js';
+import type { BareWorkerData, BareWorkerRun } from '../lib/bare-worker.js';
+
+export interface LimitResult {
+  /** One process, one event loop. */
+  single: LoadResult[];
+  /** min(cores, concurrency) worker threads sharing the concurrency: the machine's limit. */
+  allCores: LoadResult[];
+}
+
+/** The two baselines at one level: keys `limit1` (this thread) and `limitAll` (worker threads). */
+export async function limitContenders(target: BareTarget, rootPem: string, o: BenchOptions, concurrency: number): Promise<Contender[]> {
+  const single = opContender('limit1', bareOp(target, bareContext(rootPem)), concurrency, o.maxOps);
+  return [single, await workerContender(target, rootPem, o, concurrency)];
+}
+
+async function workerContender(target: BareTarget, rootPem: string, o: BenchOptions, concurrency: number): Promise<Contender> {
+  const n = Math.min(o.cores, concurrency);
+  const shares = Array.from({ length: n }, (_, i) => Math.floor(concurrency / n) + (i < concurrency % n ? 1 : 0));
+  const workers = shares.map((share) => {
+    const data: BareWorkerData = { target, rootPem, concurrency: share, maxOps: Math.ceil(o.maxOps / n) };
+    return new Worker(new URL('../lib/bare-worker.js', import.meta.url), { workerData: data });
+  });
+  const close = async (): Promise<void> => void (await Promise.all(workers.map((w) => w.terminate())));
+  try {
+    await Promise.all(workers.map((w) => nextMessage(w, 30_000)));
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return {
+    key: 'limitAll',
+    concurrency,
+    async run(ms) {
+      const replies = workers.map((w) => nextMessage(w, ms + 30_000));
+      for (const w of workers) w.postMessage({ ms } satisfies BareWorkerRun);
+      return combine((await Promise.all(replies)) as LoadResult[], concurrency);
+    },
+    close,
+  };
+}
+
+/** The worker's next message; rejects when it fails, exits or stays silent for `timeoutMs`. */
+function nextMessage(w: Worker, timeoutMs: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      w.off('message', onMessage).off('error', onError).off('exit', onExit);
+    };
+    const onMessage = (m: unknown): void => (done(), resolve(m));
+    const onError = (e: Error): void => (done(), reject(e));
+    const onExit = (code: number): void => (done(), reject(new Error(`limit worker exited with code ${code}`)));
+    const timer = setTimeout(() => (done(), reject(new Error(`limit worker silent for ${timeoutMs} ms`))), timeoutMs);
+    w.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+}

@@ -1,0 +1,102 @@
+// Every invalid config makes `check`, `run` and `validate` exit 2 with one clear error naming file, line and field.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { main } from '../src/cli/main.js';
+import { captureIo, runCli, tempFiles } from './helpers/cli.js';
+import { testChain } from './helpers/certs.js';
+
+const T = (extra: string, url = 'smtp://127.0.0.1:1'): string => `targets:\n  - name: a\n    url: ${url}\n${extra}`;
+
+/** [what, config text, expected "file:line:col: field" prefix, message fragment]. */
+const CASES: Array<[string, string, RegExp, RegExp]> = [
+  ['YAML syntax', 'targets:\n  - name: a\n    url: [smtp://x\n', /t\.yaml:4:1: /, /Flow sequence/],
+  ['an unknown key', T('    sevrername: mail.example.com\n'), /t\.yaml:4:5: targets\[0\]\.sevrername: /, /unknown key \(did you mean `servername`\?\)/],
+  ['a wrong type', T('    system_ca: yes\n'), /t\.yaml:4:16: targets\[0\]\.system_ca: /, /expected true or false, got "yes"/],
+  ['a bad URL', T('', '"smtp://exa mple"'), /t\.yaml:3:10: targets\[0\]\.url: /, /white space/],
+  ['an unknown scheme', T('', 'ldaps://dc01.example.com'), /t\.yaml:3:10: targets\[0\]\.url: /, /unknown scheme "ldaps"/],
+  ['a bad cron schedule', T('    schedule: "61 * * * *"\n'), /t\.yaml:4:15: targets\[0\]\.schedule: /, /is not a cron schedule/],
+  ['a duplicate target name', T('  - name: a\n    url: smtp://127.0.0.1:2\n'), /t\.yaml:4:11: targets\[1\]\.name: /, /duplicate target name "a"/],
+  ['an unreadable CA file', T('    ca: [missing.pem]\n'), /t\.yaml:4:10: targets\[0\]\.ca\[0\]: /, /missing\.pem: not readable \(ENOENT\)/],
+  ['a CA file that is no certificate', T('    ca: [notcert.pem]\n'), /t\.yaml:4:10: targets\[0\]\.ca\[0\]: /, /notcert\.pem: contains no PEM certificate/],
+  ['a DER CA file', T('    ca: [root.der]\n'), /t\.yaml:4:10: targets\[0\]\.ca\[0\]: /, /looks DER-encoded/],
+  ['a malformed thumbprint', T('    expect: { thumbprint: "ABC" }\n'), /t\.yaml:4:27: targets\[0\]\.expect\.thumbprint: /, /is not a SHA-1 \(40 hex\) or SHA-256/],
+  ['a malformed TlsCertificateName', T('    expect: { tls_certificate_name: "CN=foo" }\n'), /t\.yaml:4:37: targets\[0\]\.expect\.tls_certificate_name: /, /<I>issuer DN<S>subject DN/],
+  ['a negative timeout', T('    timeout: -5s\n'), /t\.yaml:4:14: targets\[0\]\.timeout: /, /is negative/],
+  ['an empty file', '', /t\.yaml:1:1: /, /the file is empty/],
+];
+
+let dir: string;
+beforeAll(async () => {
+  const chain = await testChain();
+  dir = tempFiles({ 'notcert.pem': 'not a certificate\n' });
+  writeFileSync(join(dir, 'root.der'), chain.root.der);
+});
+
+/**
+ * Runs a command in-process. `run` blocks until a signal once it has started, so a config it
+ * wrongly accepted must not hang the suite: after 10 s it is stopped and the test fails.
+ */
+async function cli(argv: string[]): Promise<{ code: number; err: string }> {
+  const c = captureIo();
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<number>((resolve) => {
+    timer = setTimeout(() => {
+      process.emit('SIGTERM');
+      resolve(-1);
+    }, 10_000);
+  });
+  try {
+    const code = await Promise.race([main(argv, c.io), hung]);
+    return { code, err: c.err() };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe.each(['check', 'run', 'validate'] as const)('tlsprobe %s with an invalid config', (command) => {
+  it.each(CASES)('%s: exit 2, file:line:col and field', async (_what, text, where, message) => {
+    const file = join(dir, 't.yaml');
+    writeFileSync(file, text);
+    const extra = command === 'run' ? ['--listen', '127.0.0.1:0'] : [];
+    const r = await cli([command, '--config', file, ...extra]);
+    expect(r.code, r.err).toBe(2);
+    const lines = r.err.split('\n').filter(Boolean);
+    expect(lines[0]).toBe(`tlsprobe ${command}: invalid configuration`);
+    // One clear error: the located line, nothing else (no stack trace).
+    expect(lines).toHaveLength(2);
+    const [line] = lines.slice(1);
+    expect(line!.startsWith(dir)).toBe(true);
+    expect(line).toMatch(where);
+    expect(line).toMatch(message);
+  });
+});
+
+describe('other inputs that must be clear errors', () => {
+  it('a missing config file: exit 2 naming the file', async () => {
+    for (const command of ['check', 'run', 'validate']) {
+      const r = await cli([command, '--config', join(dir, 'absent.yaml'), ...(command === 'run' ? ['--listen', '127.0.0.1:0'] : [])]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`${join(dir, 'absent.yaml')}: cannot read config file (ENOENT)`);
+    }
+  });
+
+  it('probe --ca with a file that is no certificate: exit 2, no stack trace', async () => {
+    for (const [file, message] of [
+      ['notcert.pem', 'contains no PEM certificate'],
+      ['root.der', 'contains no PEM certificate (it looks DER-encoded'],
+      ['absent.pem', 'not readable (ENOENT)'],
+    ] as const) {
+      const r = await runCli(['probe', 'smtp://127.0.0.1:1', '--ca', join(dir, file)]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`--ca ${join(dir, file)}: ${message}`);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a bad --timeout, --listen or --shard: exit 2', async () => {
+    expect((await runCli(['probe', 'smtp://127.0.0.1:1', '--timeout', '-1s'])).code).toBe(2);
+    expect((await runCli(['run', '--config', join(dir, 't.yaml'), '--listen', 'nowhere'])).code).toBe(2);
+    expect((await runCli(['run', '--config', join(dir, 't.yaml'), '--shard', '3/2'])).code).toBe(2);
+  });
+});

@@ -1,0 +1,122 @@
+// The CRL cache (sharing, expiry, failures not cached, counters) and the bounded HTTP fetcher against node:http on loopback.
+import { describe, it, expect, afterAll, beforeAll } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CrlCache, type CachedCrl, type CrlLoad } from '../src/revocation/cache.js';
+import { SerialIndex } from '../src/revocation/serial-index.js';
+import { httpFetch } from '../src/revocation/fetch-http.js';
+import { closedPort } from './helpers/scripted.js';
+
+const HOUR = 3_600_000;
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+
+function crl(o: Partial<CachedCrl> = {}): CachedCrl {
+  return {
+    fetchedAt: NOW, bytes: 100, fetchMs: 1, encoding: 'der', thisUpdate: NOW - HOUR, nextUpdate: NOW + 10 * HOUR, crlNumber: '1',
+    deltaOf: null, unknownCritical: [], indirect: false, issuerMatches: true, signature: 'valid', signatureError: null,
+    index: new SerialIndex(), ...o,
+  };
+}
+
+function loader(out: () => CrlLoad, delayMs = 0) {
+  const l = {
+    calls: 0,
+    fn: async (): Promise<CrlLoad> => {
+      l.calls++;
+      await new Promise((r) => setTimeout(r, delayMs));
+      return out();
+    },
+  };
+  return l;
+}
+
+describe('CrlCache', () => {
+  it('downloads once and serves hits until nextUpdate or max_age, whichever comes first', async () => {
+    const cache = new CrlCache();
+    const l = loader(() => ({ ok: true, fromCache: false, crl: crl() }));
+    expect(await cache.get('u', 24 * HOUR, NOW, l.fn)).toMatchObject({ ok: true, fromCache: false });
+    expect(await cache.get('u', 24 * HOUR, NOW + HOUR, l.fn)).toMatchObject({ ok: true, fromCache: true });
+    expect(l.calls).toBe(1);
+    await cache.get('u', 24 * HOUR, NOW + 11 * HOUR, l.fn); // past nextUpdate
+    expect(l.calls).toBe(2);
+    await cache.get('u', 30 * 60_000, NOW + HOUR, l.fn); // older than this caller's max_age
+    expect(l.calls).toBe(3);
+    expect(cache.stats()).toMatchObject({ size: 1, hits: 1, misses: 3, downloads: 3, bytes: 300, failures: 0 });
+  });
+
+  it('shares one fetch between concurrent requests for the same key', async () => {
+    const cache = new CrlCache();
+    const l = loader(() => ({ ok: true, fromCache: false, crl: crl() }), 50);
+    const all = await Promise.all(Array.from({ length: 20 }, () => cache.get('u', HOUR, NOW, l.fn)));
+    expect(l.calls).toBe(1);
+    expect(all.every((r) => r.ok)).toBe(true);
+    expect(cache.stats()).toMatchObject({ hits: 19, misses: 1, downloads: 1 });
+  });
+
+  it('does not cache failures, bad signatures or stale CRLs', async () => {
+    const cache = new CrlCache();
+    const failing = loader(() => ({ ok: false, status: 'unreachable', error: 'connection refused', ms: 1, bytes: null }));
+    await cache.get('a', HOUR, NOW, failing.fn);
+    await cache.get('a', HOUR, NOW, failing.fn);
+    expect(failing.calls).toBe(2);
+    const forged = loader(() => ({ ok: true, fromCache: false, crl: crl({ signature: 'invalid' }) }));
+    await cache.get('b', HOUR, NOW, forged.fn);
+    await cache.get('b', HOUR, NOW, forged.fn);
+    expect(forged.calls).toBe(2);
+    const stale = loader(() => ({ ok: true, fromCache: false, crl: crl({ nextUpdate: NOW - HOUR }) }));
+    await cache.get('c', HOUR, NOW, stale.fn);
+    await cache.get('c', HOUR, NOW, stale.fn);
+    expect(stale.calls).toBe(2);
+    expect(cache.stats()).toMatchObject({ size: 0, failures: 2 });
+  });
+
+  it('turns a throwing loader into data and stays bounded in entries', async () => {
+    const cache = new CrlCache(3);
+    const r = await cache.get('x', HOUR, NOW, () => Promise.reject(new Error('boom')));
+    expect(r).toMatchObject({ ok: false, status: 'unreachable' });
+    for (const k of ['1', '2', '3', '4', '5']) await cache.get(k, HOUR, NOW, async () => ({ ok: true, fromCache: false, crl: crl() }));
+    expect(cache.stats().size).toBe(3);
+  });
+});
+
+describe('httpFetch', () => {
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const url = req.url ?? '';
+      if (url.startsWith('/hop/')) {
+        const n = Number(url.slice(5));
+        res.writeHead(302, { location: n > 0 ? `/hop/${n - 1}` : '/crl' }).end();
+      } else if (url === '/crl') res.end(Buffer.alloc(1000, 1));
+      else if (url === '/big') res.end(Buffer.alloc(70_000, 1)); // Content-Length says it up front
+      else if (url === '/stream') {
+        res.writeHead(200); // no content-length: the cap applies while streaming
+        for (let i = 0; i < 10; i++) res.write(Buffer.alloc(10_000, 2));
+        res.end();
+      } else if (url === '/slow') setTimeout(() => res.end('late'), 2_000).unref();
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const opts = { timeoutMs: 1000, maxBytes: 50_000, maxRedirects: 5 };
+
+  it('fetches, following a bounded number of redirects', async () => {
+    expect(await httpFetch(`${base}/hop/4`, opts)).toMatchObject({ ok: true });
+    expect(await httpFetch(`${base}/hop/5`, opts)).toMatchObject({ ok: false, status: 'http_error', error: expect.stringMatching(/more than 5 redirects/) });
+  });
+
+  it('reports not_found, too_large (declared or streamed), unreachable and timeouts as data', async () => {
+    expect(await httpFetch(`${base}/missing`, opts)).toMatchObject({ ok: false, status: 'not_found', error: 'HTTP 404' });
+    expect(await httpFetch(`${base}/big`, opts)).toMatchObject({ ok: false, status: 'too_large' });
+    expect(await httpFetch(`${base}/stream`, opts)).toMatchObject({ ok: false, status: 'too_large' });
+    const port = await closedPort();
+    expect(await httpFetch(`http://127.0.0.1:${port}/crl`, opts)).toMatchObject({ ok: false, status: 'unreachable', error: expect.stringMatching(/refused/) });
+    const started = performance.now();
+    expect(await httpFetch(`${base}/slow`, { ...opts, timeoutMs: 300 })).toMatchObject({ ok: false, status: 'unreachable', error: expect.stringMatching(/within 300 ms/) });
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+});
