@@ -3,7 +3,8 @@ import { ProbeError } from '../probe/reasons.js';
 import type { Session } from '../probe/session.js';
 import type { ImapDetails } from '../probe/result.js';
 import { quote } from '../probe/quote.js';
-import { sayGoodbye, type Driver } from './driver.js';
+import type { Driver } from './driver.js';
+import { runCapabilityDialogue, type CapabilityProtocol } from './capability-dialogue.js';
 import { classifyGreeting, parseImapCapabilities, parseTagged } from './imap-parse.js';
 
 async function tagged(s: Session, d: ImapDetails, tag: string, cmd: string): Promise<{ status: string; text: string; untagged: string[] }> {
@@ -23,42 +24,25 @@ async function tagged(s: Session, d: ImapDetails, tag: string, cmd: string): Pro
   }
 }
 
-async function capability(s: Session, d: ImapDetails, tag: string): Promise<string[]> {
+async function capabilities(s: Session, d: ImapDetails, tag: string): Promise<string[]> {
   const r = await tagged(s, d, tag, 'CAPABILITY');
   return r.untagged.flatMap((l) => parseImapCapabilities(l) ?? []);
 }
 
+const IMAP: CapabilityProtocol = {
+  verb: 'STARTTLS',
+  classifyGreeting,
+  capabilities,
+  greetingCapabilities: (greeting) => parseImapCapabilities(greeting) ?? [],
+  advertised: (caps) => caps.some((c) => c.toUpperCase() === 'STARTTLS'),
+  async upgrade(s, d, tag) {
+    const r = await tagged(s, d, tag, 'STARTTLS');
+    return r.status === 'OK' ? null : quote(`${r.status} ${r.text}`);
+  },
+  goodbye: (tag) => `${tag} LOGOUT`,
+};
+
 export const imapDriver: Driver<ImapDetails> = {
   newDetails: () => ({ greeting: null, capabilities: [], capabilitiesTls: [], starttlsAdvertised: null, transcript: [] }),
-
-  async run(s, d) {
-    const implicit = s.target.url.implicitTls;
-    const greeting = await s.phase('greeting', () => s.readLine('greeting', 'timeout_banner', 'greeting'));
-    d.greeting = greeting;
-    const verdict = classifyGreeting(greeting);
-    if (verdict !== 'ok') throw verdict;
-
-    if (implicit) {
-      await s.phase('session', async () => {
-        d.capabilitiesTls = await capability(s, d, 'a1');
-        await sayGoodbye(s, 'a2 LOGOUT', d.transcript);
-      });
-      return;
-    }
-    await s.phase('starttls', async () => {
-      d.capabilities = await capability(s, d, 'a1');
-      if (d.capabilities.length === 0) d.capabilities = parseImapCapabilities(greeting) ?? [];
-      d.starttlsAdvertised = d.capabilities.some((c) => c.toUpperCase() === 'STARTTLS');
-      if (!d.starttlsAdvertised) {
-        throw new ProbeError('starttls_not_advertised', `server did not advertise STARTTLS (capabilities: ${d.capabilities.join(' ') || 'none'})`, 'starttls');
-      }
-      const r = await tagged(s, d, 'a2', 'STARTTLS');
-      if (r.status !== 'OK') throw new ProbeError('starttls_refused', `server answered STARTTLS with ${quote(`${r.status} ${r.text}`)}`, 'starttls');
-    });
-    await s.startTls();
-    await s.phase('session', async () => {
-      d.capabilitiesTls = await capability(s, d, 'a3');
-      await sayGoodbye(s, 'a4 LOGOUT', d.transcript);
-    });
-  },
+  run: (s, d) => runCapabilityDialogue(s, d, IMAP),
 };

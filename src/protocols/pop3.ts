@@ -3,7 +3,8 @@ import { ProbeError } from '../probe/reasons.js';
 import type { Session } from '../probe/session.js';
 import type { Pop3Details } from '../probe/result.js';
 import { quote } from '../probe/quote.js';
-import { sayGoodbye, type Driver } from './driver.js';
+import type { Driver } from './driver.js';
+import { runCapabilityDialogue, type CapabilityProtocol } from './capability-dialogue.js';
 import { capaLine, classifyPop3Greeting, parseStatus } from './pop3-parse.js';
 
 async function status(s: Session, d: Pop3Details, cmd: string): Promise<{ ok: boolean; text: string }> {
@@ -30,36 +31,20 @@ async function capa(s: Session, d: Pop3Details): Promise<string[]> {
   }
 }
 
+const POP3: CapabilityProtocol = {
+  verb: 'STLS',
+  classifyGreeting: classifyPop3Greeting,
+  capabilities: (s, d) => capa(s, d),
+  greetingCapabilities: () => [],
+  advertised: (caps) => caps.some((c) => /^STLS\b/i.test(c)),
+  async upgrade(s, d) {
+    const st = await status(s, d, 'STLS');
+    return st.ok ? null : quote(`-ERR ${st.text}`);
+  },
+  goodbye: () => 'QUIT',
+};
+
 export const pop3Driver: Driver<Pop3Details> = {
   newDetails: () => ({ greeting: null, capabilities: [], capabilitiesTls: [], starttlsAdvertised: null, transcript: [] }),
-
-  async run(s, d) {
-    const implicit = s.target.url.implicitTls;
-    const greeting = await s.phase('greeting', () => s.readLine('greeting', 'timeout_banner', 'greeting'));
-    d.greeting = greeting;
-    const verdict = classifyPop3Greeting(greeting);
-    if (verdict !== 'ok') throw verdict;
-
-    if (implicit) {
-      await s.phase('session', async () => {
-        d.capabilitiesTls = await capa(s, d);
-        await sayGoodbye(s, 'QUIT', d.transcript);
-      });
-      return;
-    }
-    await s.phase('starttls', async () => {
-      d.capabilities = await capa(s, d);
-      d.starttlsAdvertised = d.capabilities.some((c) => /^STLS\b/i.test(c));
-      if (!d.starttlsAdvertised) {
-        throw new ProbeError('starttls_not_advertised', `server did not advertise STLS (CAPA: ${d.capabilities.join(', ') || 'none'})`, 'starttls');
-      }
-      const st = await status(s, d, 'STLS');
-      if (!st.ok) throw new ProbeError('starttls_refused', `server answered STLS with ${quote(`-ERR ${st.text}`)}`, 'starttls');
-    });
-    await s.startTls();
-    await s.phase('session', async () => {
-      d.capabilitiesTls = await capa(s, d);
-      await sayGoodbye(s, 'QUIT', d.transcript);
-    });
-  },
+  run: (s, d) => runCapabilityDialogue(s, d, POP3),
 };
