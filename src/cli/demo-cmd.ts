@@ -24,14 +24,15 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     }
   }
   const daemon = new Daemon({ configPath: demo.configPath, ...flags });
+  let first;
   try {
-    await daemon.start();
+    first = await daemon.start({ keepResults: true });
   } catch (err) {
     await demo.stop();
     throw err;
   }
   const a = daemon.address!;
-  io.out(renderTable(daemon.store.all().flatMap((t) => t.results)));
+  io.out(renderTable(first));
   io.out(
     [
       '',

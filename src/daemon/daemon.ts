@@ -3,9 +3,10 @@
 import { Registry } from 'prom-client';
 import { loadConfigFile, resolveTargets, ConfigError, type ResolvedTarget, type Config } from '../config/index.js';
 import { runTargetAddresses } from '../run/execute.js';
-import { registerResultMetrics } from '../metrics/results.js';
+import { renderResultFamilies } from '../metrics/results.js';
+import type { ProbeResult } from '../probe/result.js';
 import { AgentMetrics } from '../metrics/agent.js';
-import { ResultStore } from './store.js';
+import { ResultStore, storedTarget } from './store.js';
 import { Scheduler } from './scheduler.js';
 import { startHttp, type HttpServer, type Listen } from './http.js';
 import { inShard, type Shard } from './hash.js';
@@ -36,9 +37,10 @@ export class Daemon {
   private http: HttpServer | null = null;
   private loaded = false;
   private lastCycleAt: string | null = null;
+  /** Collects the start-up cycle's results for `start()` to return. */
+  private firstCycle: ProbeResult[] | null = null;
 
   constructor(private readonly opts: DaemonOptions) {
-    registerResultMetrics(this.registry, () => this.store.all());
     this.scheduler = new Scheduler(16, {
       run: (t) => this.probeAndStore(t),
       skipped: (t) => {
@@ -65,11 +67,16 @@ export class Daemon {
     return `${this.http.scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
-  /** Loads the config (ConfigError propagates: exit 2), starts listening, runs every target once. */
-  async start(): Promise<void> {
+  /**
+   * Loads the config (ConfigError propagates: exit 2), starts listening, runs every target once.
+   * With `keepResults`, returns that first cycle's results (the store keeps only what metrics need,
+   * so holding them is the caller's choice: the demo prints them, the agent does not).
+   */
+  async start(opts: { keepResults?: boolean } = {}): Promise<ProbeResult[]> {
     const config = await loadConfigFile(this.opts.configPath);
     this.http = await startHttp(this.opts.listen, {
-      metrics: async () => ({ contentType: this.registry.contentType, body: await this.registry.metrics() }),
+      // The agent's own metrics from prom-client, then the per-target families, as chunks.
+      metrics: async () => ({ contentType: this.registry.contentType, body: [await this.registry.metrics(), ...renderResultFamilies(this.store.all())] }),
       probe: (name) => this.probeNow(name),
       ready: () => this.loaded,
       status: () => this.status(),
@@ -82,8 +89,12 @@ export class Daemon {
       shard: this.opts.shard ? `${this.opts.shard.index}/${this.opts.shard.count}` : null,
       ...(this.opts.web ? { web: describeWebConfig(this.opts.web) } : {}),
     });
+    const first: ProbeResult[] = [];
+    this.firstCycle = opts.keepResults ? first : null;
     await this.scheduler.runAll(targets);
+    this.firstCycle = null;
     this.lastCycleAt = new Date().toISOString();
+    return first;
   }
 
   /** SIGHUP: a valid config replaces targets and schedules; an invalid one is refused and the old one keeps running. */
@@ -131,7 +142,8 @@ export class Daemon {
       const results = await runTargetAddresses(t, this.opts.resolver ? { resolver: this.opts.resolver } : {});
       // A reload may have removed the target while it ran.
       if (!this.targets.has(t.name)) return;
-      this.store.set({ name: t.name, perAddress: t.addresses === 'all', results });
+      this.store.set(storedTarget(t.name, t.addresses === 'all', results));
+      this.firstCycle?.push(...results);
       for (const r of results) {
         this.agent.probeDone(r);
         if (!r.ok) {
@@ -144,22 +156,20 @@ export class Daemon {
     }
   }
 
-  private async probeNow(name: string): Promise<{ contentType: string; body: string } | null> {
+  private async probeNow(name: string): Promise<{ contentType: string; body: string[] } | null> {
     const t = this.targets.get(name);
     if (!t) return null;
     const results = await runTargetAddresses(t, this.opts.resolver ? { resolver: this.opts.resolver } : {});
-    const registry = new Registry();
-    registerResultMetrics(registry, () => [{ name: t.name, perAddress: t.addresses === 'all', results }]);
-    return { contentType: registry.contentType, body: await registry.metrics() };
+    return { contentType: this.registry.contentType, body: renderResultFamilies([storedTarget(t.name, t.addresses === 'all', results)]) };
   }
 
   private status(): Record<string, string | number> {
-    const all = this.store.all().flatMap((t) => t.results);
+    const all = this.store.all().flatMap((t) => t.ok);
     return {
       config: this.opts.configPath,
       targets: this.targets.size,
-      'results OK': all.filter((r) => r.ok).length,
-      'results failing': all.filter((r) => !r.ok).length,
+      'results OK': all.filter((ok) => ok).length,
+      'results failing': all.filter((ok) => !ok).length,
       'probes in flight': this.scheduler.inFlight,
       'first cycle finished': this.lastCycleAt ?? 'not yet',
     };

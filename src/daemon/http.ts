@@ -6,9 +6,10 @@ import type { WebConfig } from './web-config.js';
 import { BasicAuth } from './basic-auth.js';
 
 export interface Endpoints {
-  metrics(): Promise<{ contentType: string; body: string }>;
+  /** The body may come in chunks: written one by one, never joined into one large string. */
+  metrics(): Promise<{ contentType: string; body: string | string[] }>;
   /** null when the target is unknown. */
-  probe(target: string): Promise<{ contentType: string; body: string } | null>;
+  probe(target: string): Promise<{ contentType: string; body: string | string[] } | null>;
   ready(): boolean;
   status(): Record<string, string | number>;
 }
@@ -105,7 +106,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, ep: Endpoints):
   }
 }
 
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+function send(res: ServerResponse, status: number, body: string | string[], type = 'text/plain; charset=utf-8'): void {
+  if (Array.isArray(body)) return sendChunks(res, status, body, type);
   if (res.headersSent) return void res.end();
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(res.req.method === 'HEAD' ? undefined : body);
@@ -117,4 +119,13 @@ function indexPage(status: Record<string, string | number>): string {
   return `<!doctype html><html><head><title>tlsprobe</title></head><body><h1>tlsprobe</h1>
 <ul><li><a href="/metrics">/metrics</a></li><li>/probe?target=NAME</li><li><a href="/-/healthy">/-/healthy</a></li><li><a href="/-/ready">/-/ready</a></li></ul>
 <table>${rows}</table></body></html>\n`;
+}
+
+function sendChunks(res: ServerResponse, status: number, chunks: string[], type: string): void {
+  if (res.headersSent) return void res.end();
+  let length = 0;
+  for (const c of chunks) length += Buffer.byteLength(c);
+  res.writeHead(status, { 'content-type': type, 'content-length': length });
+  if (res.req.method !== 'HEAD') for (const c of chunks) res.write(c);
+  res.end();
 }

@@ -1,11 +1,20 @@
-// The latest results per target: what /metrics shows. Replaced whole per run, pruned on reload.
+// The latest state per target: what /metrics shows. Replaced whole per run, pruned on reload.
 import type { ProbeResult } from '../probe/result.js';
+import { crlObservations, renderTargetSeries, type CrlObservation } from '../metrics/results.js';
 
 export interface StoredTarget {
   name: string;
-  /** The target probes every address behind its name: results are told apart by address. */
-  perAddress: boolean;
-  results: ProbeResult[];
+  /** Rendered sample lines, one chunk per per-target metric family. */
+  series: string[];
+  /** What the per-URL CRL series need. */
+  crls: CrlObservation[];
+  /** Verdict per probed address, for the status page. */
+  ok: boolean[];
+}
+
+/** Keeps what metrics and status need of a run, not the results themselves (they are large). */
+export function storedTarget(name: string, perAddress: boolean, results: ProbeResult[]): StoredTarget {
+  return { name, series: renderTargetSeries(name, perAddress, results), crls: crlObservations(results), ok: results.map((r) => r.ok) };
 }
 
 export class ResultStore {

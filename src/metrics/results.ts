@@ -1,9 +1,10 @@
-// Every per-target series, derived from the latest results at scrape time: removed targets and
-// replaced certificates leave nothing behind. The one place results become metrics.
-import { Gauge, type Registry } from 'prom-client';
+// Every per-target series, derived from the latest results: rendered when results arrive and
+// concatenated at scrape time, so removed targets and replaced certificates leave nothing behind.
+// The one place results become metrics.
 import type { CertInfo, ProbeResult } from '../probe/result.js';
 import type { StoredTarget } from '../daemon/store.js';
 import type { CrlUrlResult } from '../revocation/types.js';
+import { familyHeader, sampleLine } from './exposition.js';
 
 type Labels = Record<string, string>;
 interface Row {
@@ -71,9 +72,9 @@ export const RESULT_SPECS: Spec[] = [
   },
   {
     name: 'tlsprobe_check_warning',
-    help: '1 when the check passed with a warning.',
+    help: '1 while the check passes with a warning (present only then: a zero series per check would add a quarter of all series).',
     labels: ['check'],
-    rows: (r) => r.checks.map((c) => ({ labels: { check: c.id }, value: c.status === 'warn' ? 1 : 0 })),
+    rows: (r) => r.checks.filter((c) => c.status === 'warn').map((c) => ({ labels: { check: c.id }, value: 1 })),
   },
   {
     name: 'tlsprobe_expected_cert_match',
@@ -106,58 +107,60 @@ function isRevoked(r: ProbeResult): boolean {
   return rev.crls.some((c) => c.revoked !== null) || ocsp.some((o) => o?.certStatus === 'revoked');
 }
 
-/** Per CRL URL, not per target: the freshest observation of each URL across all results. */
-const CRL_SPECS: Array<{ name: string; help: string; value(c: CrlUrlResult): number | null }> = [
-  { name: 'tlsprobe_crl_fetch_success', help: '1 when the CRL at this URL was fetched (or served from cache) and parsed.', value: (c) => (c.reachable && c.entries !== null ? 1 : 0) },
+/** What the per-URL CRL series need of one observation: kept instead of the whole result. */
+export interface CrlObservation {
+  url: string;
+  at: string;
+  success: boolean;
+  nextUpdate: string | null;
+  fetchMs: number | null;
+}
+
+/** Per CRL URL, not per target: the freshest observation of each URL across all targets. */
+const CRL_SPECS: Array<{ name: string; help: string; value(c: CrlObservation): number | null }> = [
+  { name: 'tlsprobe_crl_fetch_success', help: '1 when the CRL at this URL was fetched (or served from cache) and parsed.', value: (c) => (c.success ? 1 : 0) },
   { name: 'tlsprobe_crl_next_update_timestamp_seconds', help: 'nextUpdate of the CRL at this URL.', value: (c) => (c.nextUpdate ? seconds(c.nextUpdate) : null) },
   { name: 'tlsprobe_crl_fetch_duration_seconds', help: 'How long the download of the CRL at this URL took.', value: (c) => (c.fetchMs !== null ? c.fetchMs / 1000 : null) },
 ];
 
-function latestCrls(targets: StoredTarget[]): Map<string, CrlUrlResult> {
-  const byUrl = new Map<string, { at: string; crl: CrlUrlResult }>();
-  for (const t of targets) {
-    for (const r of t.results) {
-      for (const c of r.revocation?.crls ?? []) {
-        const seen = byUrl.get(c.url);
-        if (!seen || seen.at < r.startedAt) byUrl.set(c.url, { at: r.startedAt, crl: c });
-      }
-    }
-  }
-  return new Map([...byUrl].map(([url, v]) => [url, v.crl]));
+export function crlObservations(results: ProbeResult[]): CrlObservation[] {
+  return results.flatMap((r) =>
+    (r.revocation?.crls ?? []).map((c: CrlUrlResult) => ({ url: c.url, at: r.startedAt, success: c.reachable && c.entries !== null, nextUpdate: c.nextUpdate, fetchMs: c.fetchMs })),
+  );
 }
 
-/** Registers the per-target gauges on `registry`, reading `source()` at every scrape. */
-export function registerResultMetrics(registry: Registry, source: () => StoredTarget[]): void {
-  for (const spec of RESULT_SPECS) {
-    new Gauge({
-      name: spec.name,
-      help: spec.help,
-      labelNames: ['target', 'address', ...(spec.labels ?? [])],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const t of source()) {
-          for (const r of t.results) {
-            const base = { target: t.name, address: t.perAddress ? (r.address ?? '') : '' };
-            for (const row of spec.rows(r)) this.set({ ...base, ...row.labels }, row.value);
-          }
-        }
-      },
-    });
-  }
+/**
+ * A target's samples, one chunk per family of RESULT_SPECS, rendered once when its results arrive:
+ * a scrape then only concatenates (prom-client's per-sample bookkeeping was the bottleneck at
+ * 10,000 targets, and the stored chunks are far smaller than the results they came from).
+ */
+export function renderTargetSeries(name: string, perAddress: boolean, results: ProbeResult[]): string[] {
+  return RESULT_SPECS.map((spec) => {
+    let out = '';
+    for (const r of results) {
+      const base = { target: name, address: perAddress ? (r.address ?? '') : '' };
+      for (const row of spec.rows(r)) out += sampleLine(spec.name, { ...base, ...row.labels }, row.value);
+    }
+    return out;
+  });
+}
+
+/** The per-target and per-CRL families for `targets`, in exposition order, as chunks. */
+export function renderResultFamilies(targets: StoredTarget[]): string[] {
+  const chunks: string[] = [];
+  RESULT_SPECS.forEach((spec, i) => {
+    chunks.push(familyHeader(spec.name, spec.help));
+    for (const t of targets) if (t.series[i]) chunks.push(t.series[i]!);
+  });
+  const latest = new Map<string, CrlObservation>();
+  for (const t of targets) for (const c of t.crls) if ((latest.get(c.url)?.at ?? '') < c.at) latest.set(c.url, c);
   for (const spec of CRL_SPECS) {
-    new Gauge({
-      name: spec.name,
-      help: spec.help,
-      labelNames: ['url'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const [url, c] of latestCrls(source())) {
-          const v = spec.value(c);
-          if (v !== null) this.set({ url }, v);
-        }
-      },
-    });
+    let out = familyHeader(spec.name, spec.help);
+    for (const [url, c] of latest) {
+      const v = spec.value(c);
+      if (v !== null) out += sampleLine(spec.name, { url }, v);
+    }
+    chunks.push(out);
   }
+  return chunks;
 }

@@ -1,0 +1,34 @@
+// The per-target series renderer: exposition escaping, grouping by family, and what a result turns into.
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createChain } from '../src/pki/index.js';
+import { storedTarget } from '../src/daemon/store.js';
+import { renderResultFamilies } from '../src/metrics/results.js';
+import { escapeLabelValue, sampleLine } from '../src/metrics/exposition.js';
+import { resultWith } from './helpers/result.js';
+
+describe('metrics rendering', () => {
+  it('escapes label values as the exposition format requires', () => {
+    expect(escapeLabelValue('CN=a "b", O=c\\d\ne')).toBe('CN=a \\"b\\", O=c\\\\d\\ne');
+    expect(sampleLine('m', { a: 'x' }, Number.NaN)).toBe('m{a="x"} NaN\n');
+  });
+
+  it('groups samples of all targets under one HELP/TYPE per family, accepted by promtool', async () => {
+    const pki = await createChain({ names: ['mail.example.test'], reuseKeys: true, leaf: { subject: 'CN=mail.example.test, O=Contoso\\, Ltd' } });
+    const r1 = { ...resultWith([pki.leaf, pki.intermediate]), checks: [{ id: 'expiry', status: 'warn' as const, message: '', details: {} }, { id: 'chain', status: 'pass' as const, message: '', details: {} }] };
+    const r2 = { ...resultWith([pki.leaf]), ok: false, error: { reason: 'timeout_banner' as const, message: 'x', phase: 'greeting' as const } };
+    const text = renderResultFamilies([storedTarget('a', false, [r1]), storedTarget('b', true, [r2])]).join('');
+    expect(text.match(/^# TYPE tlsprobe_probe_success gauge$/gm)).toHaveLength(1);
+    expect(text).toContain('tlsprobe_probe_success{target="a",address=""} 1\n');
+    expect(text).toContain('tlsprobe_probe_success{target="b",address="127.0.0.1"} 0\n');
+    expect(text).toContain('tlsprobe_probe_error_info{target="b",address="127.0.0.1",reason="timeout_banner"} 1\n');
+    expect(text).toContain('tlsprobe_check_warning{target="a",address="",check="expiry"} 1\n');
+    expect(text).not.toContain('check="chain"} 0');
+    // The DN renders the comma escaped (RFC 4514), and the exposition escapes that backslash.
+    expect(r1.chain[0]!.subject).toBe('CN=mail.example.test, O=Contoso\\, Ltd');
+    expect(text).toContain('subject="CN=mail.example.test, O=Contoso\\\\, Ltd"');
+    const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
+    expect(promtool.error, 'promtool missing: run scripts/install-test-deps.sh').toBeUndefined();
+    expect(`${promtool.stdout}${promtool.stderr}`.trim()).toBe('');
+  });
+});
