@@ -11,6 +11,7 @@ import { measureColdWarm } from './sections/coldwarm.js';
 import { measureCrl } from './sections/crl.js';
 import { measureDaemon } from './sections/daemon.js';
 import { measureRates } from './sections/rates.js';
+import { closeBenchPool } from './sections/tlsprobe.js';
 
 const o = parseOptions(process.argv.slice(2), process.env);
 if (o.reportFile) {
@@ -79,6 +80,7 @@ try {
 } catch (err) {
   report.errors.servers = (err as Error).stack ?? String(err);
 } finally {
+  await closeBenchPool();
   if (servers) {
     progress('stopping servers');
     await servers.stop();

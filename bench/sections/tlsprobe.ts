@@ -4,6 +4,18 @@ import type { ProbeResult } from '../../src/probe/result.js';
 import { runTargetAddresses } from '../../src/run/execute.js';
 import { runProbe } from '../../src/probe/runner.js';
 import { toProbeTarget } from '../../src/probe/from-config.js';
+import { ProbePool } from '../../src/run/worker-pool.js';
+
+/** The daemon's capture workers (one per core), shared by every tlsprobe contender of the run. */
+let pool: ProbePool | null = null;
+export function benchPool(): ProbePool {
+  pool ??= new ProbePool();
+  return pool;
+}
+export async function closeBenchPool(): Promise<void> {
+  await pool?.close();
+  pool = null;
+}
 import { opContender, type Contender, type LoadResult } from '../lib/load.js';
 import type { BenchOptions } from '../lib/options.js';
 import type { BenchServers } from '../lib/servers.js';
@@ -31,7 +43,7 @@ export function whyNot(r: ProbeResult): string {
 /** One full probe of `t`, as the daemon runs it; throws with the reason when it is not OK. */
 export function probeOp(t: ResolvedTarget): () => Promise<boolean> {
   return async () => {
-    const results = await runTargetAddresses(t, {});
+    const results = await runTargetAddresses(t, { pool: benchPool() });
     const bad = results.find((r) => !r.ok);
     if (bad) throw new Error(whyNot(bad));
     return results.length > 0;

@@ -13,6 +13,7 @@ import { inShard, type Shard } from './hash.js';
 import type { Logger } from './log.js';
 import type { Resolver } from '../probe/connect.js';
 import { defaultCrlCache } from '../revocation/index.js';
+import { ProbePool } from '../run/worker-pool.js';
 import { describeWebConfig, type WebConfig } from './web-config.js';
 
 export interface DaemonOptions {
@@ -24,6 +25,8 @@ export interface DaemonOptions {
   resolver?: Resolver;
   /** How long a stop waits for probes in flight (each is bounded by its own deadline anyway). */
   stopGraceMs?: number;
+  /** Capture worker threads (default: one per core when built; 0: all on the main thread). */
+  workers?: number;
   /** TLS and basic auth for the agent's own endpoints (--web.config.file); null: plain HTTP, open. */
   web?: WebConfig | null;
 }
@@ -33,6 +36,8 @@ export class Daemon {
   private readonly registry = new Registry();
   private readonly agent = new AgentMetrics(this.registry, () => defaultCrlCache.stats());
   private readonly scheduler: Scheduler;
+  /** Captures run on worker threads, one per core; everything else stays on this thread. */
+  private pool: ProbePool | null = null;
   private targets = new Map<string, ResolvedTarget>();
   private http: HttpServer | null = null;
   private loaded = false;
@@ -82,10 +87,13 @@ export class Daemon {
       status: () => this.status(),
     }, this.opts.web ?? null);
     const targets = this.apply(config);
+    // Only now: workers keep the process alive, and a start that failed above must let it exit.
+    this.pool = new ProbePool(this.opts.workers);
     this.opts.log.info('tlsprobe agent started', {
       listen: `${this.http.address.host}:${this.http.address.port}`,
       scheme: this.http.scheme,
       targets: targets.length,
+      workers: this.pool.size,
       shard: this.opts.shard ? `${this.opts.shard.index}/${this.opts.shard.count}` : null,
       ...(this.opts.web ? { web: describeWebConfig(this.opts.web) } : {}),
     });
@@ -120,6 +128,7 @@ export class Daemon {
     const left = await this.scheduler.stop(this.opts.stopGraceMs ?? 15_000);
     if (left > 0) this.opts.log.warn('stopping with probes still in flight', { inFlight: left });
     await this.http?.close();
+    await this.pool?.close();
     // prom-client's default metrics keep a GC PerformanceObserver for the life of the process, and
     // through it this registry; emptied, it no longer holds the store and every result (a stopped
     // agent in a longer-lived process, e.g. the demo or tests, can then be collected).
@@ -139,7 +148,7 @@ export class Daemon {
 
   private async probeAndStore(t: ResolvedTarget): Promise<void> {
     try {
-      const results = await runTargetAddresses(t, this.opts.resolver ? { resolver: this.opts.resolver } : {});
+      const results = await runTargetAddresses(t, this.runOptions());
       // A reload may have removed the target while it ran.
       if (!this.targets.has(t.name)) return;
       this.store.set(storedTarget(t.name, t.addresses === 'all', results));
@@ -159,8 +168,12 @@ export class Daemon {
   private async probeNow(name: string): Promise<{ contentType: string; body: string[] } | null> {
     const t = this.targets.get(name);
     if (!t) return null;
-    const results = await runTargetAddresses(t, this.opts.resolver ? { resolver: this.opts.resolver } : {});
+    const results = await runTargetAddresses(t, this.runOptions());
     return { contentType: this.registry.contentType, body: renderResultFamilies([storedTarget(t.name, t.addresses === 'all', results)]) };
+  }
+
+  private runOptions(): { resolver?: Resolver; pool?: ProbePool } {
+    return { ...(this.pool ? { pool: this.pool } : {}), ...(this.opts.resolver ? { resolver: this.opts.resolver } : {}) };
   }
 
   private status(): Record<string, string | number> {

@@ -6,6 +6,7 @@ import { toProbeTarget } from '../probe/from-config.js';
 import { resolveAll, type Resolver } from '../probe/connect.js';
 import { applyChecks, trustStore } from '../checks/index.js';
 import { mapLimit } from './pool.js';
+import type { ProbePool } from './worker-pool.js';
 import { gatherRevocation } from '../revocation/gather.js';
 import { defaultCrlCache, type CrlCache } from '../revocation/cache.js';
 
@@ -18,6 +19,8 @@ export interface RunOptions {
   expectOverride?: Partial<ResolvedExpect>;
   /** CRL cache to use instead of the process-wide one (tests). */
   crlCache?: CrlCache;
+  /** Worker threads for the captures (the agent's); without one, captures run on this thread. */
+  pool?: ProbePool;
 }
 
 interface Job {
@@ -48,7 +51,9 @@ async function expand(target: ResolvedTarget, resolver?: Resolver): Promise<Job[
 }
 
 export async function runTarget(t: ResolvedTarget, opts: Omit<RunOptions, 'concurrency'> = {}, address?: string): Promise<ProbeResult> {
-  const result = await runProbe(toProbeTarget(t, address), opts.resolver ? { resolver: opts.resolver } : {});
+  const target = toProbeTarget(t, address);
+  // An injected resolver is a function and cannot cross to a worker: such probes stay here.
+  const result = opts.pool && !opts.resolver ? await opts.pool.probe(target) : await runProbe(target, opts.resolver ? { resolver: opts.resolver } : {});
   const trust = trustStore(t.ca, t.systemCa);
   const now = Date.now();
   // Revocation needs the network again (CDPs, OCSP responders), so it is a stage of its own

@@ -9,7 +9,8 @@ import { startPostfix, type PostfixInstance } from '../harness/postfix.js';
 import { startDovecot, type DovecotInstance } from '../harness/dovecot.js';
 import { startNginx, type NginxInstance } from '../harness/nginx.js';
 import { testChain } from '../helpers/certs.js';
-import { probe } from '../helpers/probe.js';
+import { probe, testTarget } from '../helpers/probe.js';
+import { runProbe } from '../../src/probe/runner.js';
 import type { Chain } from '../../src/pki/index.js';
 
 let chain: Chain;
@@ -108,6 +109,18 @@ describe('nginx', () => {
     const r = await probe(`https://127.0.0.1:${nginx.httpsPort}`);
     expectGoodChain(r);
     expect(r.http).toBeUndefined();
+  });
+});
+
+describe('without the exact-chain tap (TLS straight on the TCP socket)', () => {
+  it('SMTP, IMAP, POP3 and HTTPS still complete their dialogues after TLS 1.3 session tickets', async () => {
+    for (const url of [`smtp://127.0.0.1:${postfix.smtpPort}`, `imap://127.0.0.1:${dovecot.imapPort}`, `pop3://127.0.0.1:${dovecot.pop3Port}`, `https://127.0.0.1:${nginx.httpsPort}/owa/healthcheck.htm`]) {
+      for (let i = 0; i < 3; i++) {
+        const r = await runProbe({ ...testTarget(url), exactChain: false });
+        expect(r.error, url).toBeNull();
+        expect(r.tls?.chainSource).toBe('reconstructed');
+      }
+    }
   });
 });
 

@@ -1,0 +1,88 @@
+// Spreads captures over worker threads, one per core: a Node.js thread does TLS on one core only,
+// and the handshake is most of a probe's cost. Falls back to the calling thread when no worker
+// script exists (running from TypeScript sources under the test runner).
+import { Worker } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import type { ProbeResult } from '../probe/result.js';
+import type { ProbeTarget } from '../probe/target.js';
+import { runProbe } from '../probe/runner.js';
+import { ProbeError } from '../probe/reasons.js';
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { target: ProbeTarget; resolve: (r: ProbeResult) => void }>;
+}
+
+const SCRIPT = fileURLToPath(new URL('./probe-worker.js', import.meta.url));
+
+export class ProbePool {
+  private slots: Slot[] = [];
+  private nextId = 1;
+  private closed = false;
+
+  /** `size` workers (default: one per core); 0 runs every probe on the calling thread. */
+  constructor(readonly size = ProbePool.available() ? availableParallelism() : 0) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  static available(): boolean {
+    return existsSync(SCRIPT);
+  }
+
+  probe(target: ProbeTarget): Promise<ProbeResult> {
+    if (this.slots.length === 0 || this.closed) return runProbe(target);
+    // The least busy worker: probes differ a lot in length (a tarpit vs a healthy server).
+    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      slot.pending.set(id, { target, resolve });
+      slot.worker.postMessage({ id, target });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots = [];
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(SCRIPT);
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (m: { id: number; result: ProbeResult }) => {
+      const p = slot.pending.get(m.id);
+      slot.pending.delete(m.id);
+      p?.resolve(m.result);
+    });
+    worker.on('error', (err) => this.lost(slot, err));
+    worker.on('exit', (code) => this.lost(slot, new Error(`probe worker exited with code ${code}`)));
+    return slot;
+  }
+
+  /** A dead worker fails its probes with internal_error and is replaced, so the agent keeps probing. */
+  private lost(slot: Slot, err: Error): void {
+    for (const { target, resolve } of slot.pending.values()) resolve(failed(target, err));
+    slot.pending.clear();
+    const i = this.slots.indexOf(slot);
+    if (i >= 0 && !this.closed) this.slots[i] = this.spawn();
+  }
+}
+
+function failed(t: ProbeTarget, err: Error): ProbeResult {
+  const e = new ProbeError('internal_error', `probe worker failed: ${err.message}`);
+  return {
+    name: t.name,
+    url: t.url.href,
+    address: t.address ?? null,
+    servername: t.servername,
+    ok: false,
+    error: { reason: e.reason, message: e.message, phase: null },
+    startedAt: new Date().toISOString(),
+    tls: null,
+    chain: [],
+    timings: {},
+    checks: [],
+  };
+}

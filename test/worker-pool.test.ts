@@ -1,0 +1,49 @@
+// Captures on worker threads give the same results as on the main thread (uses the built dist/,
+// which `npm test` builds first: workers need JavaScript).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync } from 'node:fs';
+import { startMailServer, type RunningServer } from '../src/demo/mail-server.js';
+import { testChain } from './helpers/certs.js';
+import { testTarget } from './helpers/probe.js';
+import { closedPort } from './helpers/scripted.js';
+import { ProbePool as SourcePool } from '../src/run/worker-pool.js';
+
+const DIST = new URL('../dist/run/worker-pool.js', import.meta.url);
+let server: RunningServer;
+
+beforeAll(async () => {
+  const chain = await testChain();
+  server = await startMailServer({ protocol: 'smtp', cert: chain.chainPem, key: chain.leaf.keyPem });
+});
+afterAll(() => server.close());
+
+describe('ProbePool', () => {
+  it('runs captures on worker threads, with the same results as in-process', async () => {
+    expect(existsSync(DIST), 'dist/ missing: run npm run build (npm test does)').toBe(true);
+    const { ProbePool } = (await import(DIST.href)) as typeof import('../src/run/worker-pool.js');
+    expect(ProbePool.available()).toBe(true);
+    const pool = new ProbePool(2);
+    try {
+      const target = testTarget(`smtp://127.0.0.1:${server.port}`);
+      const results = await Promise.all(Array.from({ length: 6 }, () => pool.probe(target)));
+      for (const r of results) {
+        expect(r.error).toBeNull();
+        expect(r.smtp?.transcript).toEqual(['EHLO probe.example.test', 'STARTTLS', 'EHLO probe.example.test', 'QUIT']);
+        expect(r.chain).toHaveLength(2);
+        expect(r.tls?.chainSource).toBe('presented');
+      }
+      const refused = await pool.probe(testTarget(`smtp://127.0.0.1:${await closedPort()}`));
+      expect(refused.error?.reason).toBe('connect_refused');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('runs on the calling thread when there is no worker script (TypeScript sources)', async () => {
+    const pool = new SourcePool();
+    expect(pool.size).toBe(0);
+    const r = await pool.probe(testTarget(`smtp://127.0.0.1:${server.port}`));
+    expect(r.ok).toBe(true);
+    await pool.close();
+  });
+});
