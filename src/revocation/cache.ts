@@ -1,24 +1,20 @@
 // Process-wide CRL cache: one download per URL and issuer until nextUpdate or max_age, shared in-flight fetches, counters.
-import type { SerialIndex } from './serial-index.js';
+import type { ParsedCrl } from './crl-parse.js';
 import type { FetchFailure } from './types.js';
 
-/** What stays in memory after a download: metadata and the serial index, never the DER. */
-export interface CachedCrl {
+/**
+ * What stays in memory after a download: the parsed metadata and serial index, with the
+ * verification outcomes in place of the DER views (`signature`, `issuer`) they were made from.
+ */
+export interface CachedCrl extends Omit<ParsedCrl, 'signature' | 'issuer'> {
   fetchedAt: number;
   bytes: number;
   fetchMs: number;
   encoding: 'der' | 'pem';
-  thisUpdate: number;
-  nextUpdate: number | null;
-  crlNumber: string | null;
-  deltaOf: string | null;
-  unknownCritical: string[];
-  indirect: boolean;
   /** The CRL's issuer name equals the certificate's issuer name (RFC 5280 §6.3.3 b). */
   issuerMatches: boolean;
   signature: 'valid' | 'invalid' | 'unverified';
   signatureError: string | null;
-  index: SerialIndex;
 }
 
 export type CrlLoad =
