@@ -16,6 +16,7 @@ have openssl || need+=(openssl)
 have promtool || need+=(prometheus)
 have prometheus || need+=(prometheus)
 have systemd-analyze || need+=(systemd)
+have python3 || need+=(python3-minimal)   # test/helpers/scripted.ts: a listener with a full accept queue
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "install-test-deps: all test servers present"
