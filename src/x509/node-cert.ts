@@ -15,14 +15,25 @@ export function nodeCert(info: Pick<CertInfo, 'sha256' | 'der'>): X509Certificat
   return cert;
 }
 
-/** True when `issuer` issued `cert`: names and key identifiers line up and the signature verifies. */
+// Every probe of a target checks the same links again: remember each verified pair.
+const LINK_LIMIT = 4096;
+const links = new Map<string, boolean>();
+
+/** True when `issuer` issued `cert`: the names line up and the signature verifies. */
 export function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
   if (cert.issuer !== issuer.subject) return false;
-  try {
-    return cert.verify(issuer.publicKey);
-  } catch {
-    return false;
+  const key = `${cert.fingerprint256}>${issuer.fingerprint256}`;
+  let ok = links.get(key);
+  if (ok === undefined) {
+    try {
+      ok = cert.verify(issuer.publicKey);
+    } catch {
+      ok = false;
+    }
+    if (links.size >= LINK_LIMIT) links.delete(links.keys().next().value!);
+    links.set(key, ok);
   }
+  return ok;
 }
 
 export function isSelfIssued(cert: X509Certificate): boolean {
