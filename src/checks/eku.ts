@@ -1,30 +1,18 @@
 // eku: the leaf may be used for TLS server authentication (and whatever else is expected), with a fitting key usage.
 import { fail, pass, warn, type Check } from './types.js';
-
-export const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
-const ANY_EKU = '2.5.29.37.0';
-const EKU_NAMES: Record<string, string> = {
-  '1.3.6.1.5.5.7.3.1': 'serverAuth',
-  '1.3.6.1.5.5.7.3.2': 'clientAuth',
-  '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection',
-  '1.3.6.1.5.5.7.3.8': 'timeStamping',
-  '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-  [ANY_EKU]: 'anyExtendedKeyUsage',
-};
-const name = (oid: string): string => EKU_NAMES[oid] ?? oid;
+import { ANY_EKU, SERVER_AUTH, ekuName } from '../x509/eku.js';
 
 export const ekuCheck: Check = ({ result, expect }) => {
   const leaf = result.chain[0];
   if (!leaf) return null;
   const required = [SERVER_AUTH, ...(expect.eku ?? []).filter((o) => o !== SERVER_AUTH)];
   const ekus = leaf.extKeyUsage;
-  const details = { extKeyUsage: ekus?.map(name) ?? null, keyUsage: leaf.keyUsage, required: required.map(name) };
+  const details = { extKeyUsage: ekus?.map(ekuName) ?? null, keyUsage: leaf.keyUsage, required: required.map(ekuName) };
   const problems: string[] = [];
   // RFC 5280 §4.2.1.12: no EKU extension means no restriction.
   if (ekus !== null && !ekus.includes(ANY_EKU)) {
     const missing = required.filter((o) => !ekus.includes(o));
-    if (missing.length) problems.push(`leaf EKU lacks ${missing.map(name).join(', ')} (has ${ekus.map(name).join(', ') || 'none'})`);
+    if (missing.length) problems.push(`leaf EKU lacks ${missing.map(ekuName).join(', ')} (has ${ekus.map(ekuName).join(', ') || 'none'})`);
   }
   const ku = leaf.keyUsage;
   if (ku !== null) {
@@ -38,5 +26,5 @@ export const ekuCheck: Check = ({ result, expect }) => {
   if (expect.eku === undefined && !ekus.includes(SERVER_AUTH) && ekus.includes(ANY_EKU)) {
     return warn('eku', 'leaf allows any extended key usage instead of naming serverAuth', details);
   }
-  return pass('eku', `leaf EKU allows ${required.map(name).join(', ')}`, details);
+  return pass('eku', `leaf EKU allows ${required.map(ekuName).join(', ')}`, details);
 };

@@ -5,6 +5,9 @@ import { resolve } from 'node:path';
 import * as z from 'zod';
 import cron from 'node-cron';
 import { parseDuration, formatDuration } from './duration.js';
+import { EKU_OIDS } from '../x509/eku.js';
+
+export { EKU_OIDS };
 import { Secret } from '../revocation/secret.js';
 
 /** A string, or a list of them: always a list after parsing. */
@@ -79,14 +82,6 @@ export const tlsCertificateName = z.string().superRefine((s, ctx) => {
   if (bad) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(s)}: expected "<I>issuer DN<S>subject DN" (issuer first, both non-empty)` });
 });
 
-export const EKU_OIDS = {
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-  codeSigning: '1.3.6.1.5.5.7.3.3',
-  emailProtection: '1.3.6.1.5.5.7.3.4',
-  timeStamping: '1.3.6.1.5.5.7.3.8',
-  OCSPSigning: '1.3.6.1.5.5.7.3.9',
-} as const;
 
 /** EKU name (case-insensitive) or dotted OID; normalised to the OID. */
 export const eku = z.string().transform((s, ctx) => {

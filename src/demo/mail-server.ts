@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { readLines } from './lines.js';
 
 export type DemoProtocol = 'smtp' | 'imap' | 'pop3';
 
@@ -105,26 +106,19 @@ export async function startMailServer(o: MailServerOptions): Promise<RunningServ
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
     const w: Writer = (line) => socket.write(`${line}\r\n`);
-    let buf = '';
-    const onData = (chunk: Buffer): void => {
-      buf += chunk.toString('latin1');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).replace(/\r$/, '');
-        buf = buf.slice(nl + 1);
-        const next = d.command(line, w, secure);
-        if (next === 'quit') return void socket.end();
-        if (next === 'starttls') {
-          socket.off('data', onData);
-          const upgraded = new tls.TLSSocket(socket, { isServer: true, secureContext: ctx });
-          upgraded.on('secure', () => serve(upgraded, true, false));
-          upgraded.on('error', () => socket.destroy());
-          return;
-        }
+    readLines(socket, (line) => {
+      const next = d.command(line, w, secure);
+      if (next === 'quit') {
+        socket.end();
+        return 'stop';
       }
-      if (buf.length > 8192) socket.destroy();
-    };
-    socket.on('data', onData);
+      if (next === 'starttls') {
+        const upgraded = new tls.TLSSocket(socket, { isServer: true, secureContext: ctx });
+        upgraded.on('secure', () => serve(upgraded, true, false));
+        upgraded.on('error', () => socket.destroy());
+        return 'stop';
+      }
+    });
     if (greet) d.greeting(w);
   };
   const server = o.implicit

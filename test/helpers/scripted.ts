@@ -1,5 +1,6 @@
 // Scripted in-process TCP servers on loopback, for misbehaviour real servers won't show.
 import * as net from 'node:net';
+import { readLines } from '../../src/demo/lines.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 
@@ -38,16 +39,9 @@ export async function scripted(script: (socket: net.Socket) => void, host = '127
 
 /** Reads CRLF lines from a socket and answers each with `answer(line)` (undefined = say nothing). */
 export function onLines(socket: net.Socket, answer: (line: string) => string | undefined | void): void {
-  let buf = '';
-  socket.on('data', (d: Buffer) => {
-    buf += d.toString('latin1');
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl).replace(/\r$/, '');
-      buf = buf.slice(nl + 1);
-      const out = answer(line);
-      if (typeof out === 'string') socket.write(out);
-    }
+  readLines(socket, (line) => {
+    const out = answer(line);
+    if (typeof out === 'string') socket.write(out);
   });
 }
 

@@ -1,6 +1,7 @@
 // A mail server that tempts the client (AUTH PLAIN LOGIN, LOGIN, USER) and records every line it receives, before and after TLS.
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { readLines } from '../../src/demo/lines.js';
 import type { AddressInfo } from 'node:net';
 
 export type Proto = 'smtp' | 'imap' | 'pop3';
@@ -48,27 +49,21 @@ export async function recordingServer(proto: Proto, cert: string, key: string, i
     sockets.add(socket);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
-    let buf = '';
-    const onData = (d: Buffer): void => {
-      buf += d.toString('latin1');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).replace(/\r$/, '');
-        buf = buf.slice(nl + 1);
-        received.push(line);
-        const r = answer(proto, line, secure);
-        socket.write(r.say.map((l) => `${l}\r\n`).join(''));
-        if (r.quit) return void socket.end();
-        if (r.tls) {
-          socket.off('data', onData);
-          const t = new tls.TLSSocket(socket, { isServer: true, secureContext: ctx });
-          t.on('error', () => socket.destroy());
-          t.on('secure', () => serve(t, true, false)); // no second greeting after STARTTLS (RFC 3207 §4.2)
-          return;
-        }
+    readLines(socket, (line) => {
+      received.push(line);
+      const r = answer(proto, line, secure);
+      socket.write(r.say.map((l) => `${l}\r\n`).join(''));
+      if (r.quit) {
+        socket.end();
+        return 'stop';
       }
-    };
-    socket.on('data', onData);
+      if (r.tls) {
+        const t = new tls.TLSSocket(socket, { isServer: true, secureContext: ctx });
+        t.on('error', () => socket.destroy());
+        t.on('secure', () => serve(t, true, false)); // no second greeting after STARTTLS (RFC 3207 §4.2)
+        return 'stop';
+      }
+    });
     if (greet) socket.write(`${GREETING[proto]}\r\n`);
   };
   const server = implicit
