@@ -1,0 +1,113 @@
+// Scheduling: overlap skips, the global limit, deterministic jitter, and sharding (also through the agent).
+import { describe, it, expect } from 'vitest';
+import { writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Scheduler, jitterWindow } from '../src/daemon/scheduler.js';
+import { inShard, jitterFraction, parseShard } from '../src/daemon/hash.js';
+import { Daemon } from '../src/daemon/daemon.js';
+import { createLogger } from '../src/daemon/log.js';
+import type { ResolvedTarget } from '../src/config/index.js';
+import { closedPort } from './helpers/scripted.js';
+import { tempFiles } from './helpers/cli.js';
+import { sample } from './helpers/agent.js';
+
+const target = (name: string, schedule?: string): ResolvedTarget => ({ name, schedule }) as unknown as ResolvedTarget;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('Scheduler', () => {
+  it('never runs a target twice at once: a tick during a run is skipped and reported', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const skipped: string[] = [];
+    const s = new Scheduler(4, {
+      run: async () => {
+        maxRunning = Math.max(maxRunning, ++running);
+        await sleep(2500);
+        running--;
+      },
+      skipped: (t) => skipped.push(t.name),
+      lag: () => {},
+    });
+    const slow = target('slow', '* * * * * *'); // every second, runs take 2.5 s
+    s.setTargets([slow], 4);
+    await sleep(3300);
+    const left = await s.stop(5000);
+    expect(left).toBe(0);
+    expect(maxRunning).toBe(1);
+    expect(skipped.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(skipped)).toEqual(new Set(['slow']));
+  }, 15_000);
+
+  it('keeps probes in flight under the global limit, and measures the wait as lag', async () => {
+    let inFlight = 0;
+    let max = 0;
+    const lags: number[] = [];
+    const ran: string[] = [];
+    const s = new Scheduler(2, {
+      run: async (t) => {
+        max = Math.max(max, ++inFlight);
+        await sleep(100);
+        inFlight--;
+        ran.push(t.name);
+      },
+      skipped: () => {},
+      lag: (sec) => lags.push(sec),
+    });
+    const targets = ['a', 'b', 'c', 'd', 'e', 'f'].map((n) => target(n, '0 0 1 1 *'));
+    s.setTargets(targets, 2);
+    await s.runAll(targets);
+    await s.stop(1000);
+    expect(ran.sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(max).toBe(2);
+    expect(Math.max(...lags)).toBeGreaterThanOrEqual(0.15); // the last two waited for two rounds
+  });
+});
+
+describe('jitter', () => {
+  it('spreads starts over at most half the interval and at most a minute, the same way every time', () => {
+    const every = (ms: number) => ({ getNextRuns: () => [new Date(0), new Date(ms)] });
+    expect(jitterWindow(every(300_000))).toBe(60_000);
+    expect(jitterWindow(every(1000))).toBe(500);
+    const names = Array.from({ length: 1000 }, (_, i) => `target-${i}`);
+    const seconds = new Set(names.map((n) => Math.floor(jitterFraction(n) * 60)));
+    expect(seconds.size).toBeGreaterThan(50); // 1,000 targets on */5 do not start in the same second
+    expect(names.map(jitterFraction)).toEqual(names.map(jitterFraction));
+    for (const n of names) {
+      expect(jitterFraction(n)).toBeGreaterThanOrEqual(0);
+      expect(jitterFraction(n)).toBeLessThan(1);
+    }
+  });
+});
+
+describe('sharding', () => {
+  it('puts every target in exactly one of N shards, evenly', () => {
+    expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
+    for (const bad of ['0/3', '4/3', '1/0', 'x', '1/2/3']) expect(parseShard(bad), bad).toBeNull();
+    const names = Array.from({ length: 900 }, (_, i) => `mx${i}.example.com-smtp`);
+    const shards = [1, 2, 3].map((index) => names.filter((n) => inShard(n, { index, count: 3 })));
+    expect(shards.flat().sort()).toEqual([...names].sort());
+    for (const s of shards) expect(s.length).toBeGreaterThan(200);
+  });
+
+  it('an agent started with --shard probes and exports only its share', async () => {
+    const port = await closedPort();
+    const names = ['smtp-a', 'smtp-b', 'smtp-c', 'smtp-d', 'smtp-e', 'smtp-f', 'smtp-g', 'smtp-h'];
+    const dir = tempFiles({});
+    const cfg = join(dir, 'targets.yaml');
+    writeFileSync(cfg, ['defaults:', '  schedule: "0 0 1 1 *"', '  timeout: 2s', 'targets:', ...names.flatMap((n) => [`  - name: ${n}`, `    url: smtp://127.0.0.1:${port}`])].join('\n'));
+    const shard = { index: 2, count: 3 };
+    const mine = names.filter((n) => inShard(n, shard));
+    const daemon = new Daemon({ configPath: cfg, listen: { host: '127.0.0.1', port: 0 }, shard, log: createLogger('error', () => {}), workers: 0 });
+    try {
+      await daemon.start();
+      const res = await fetch(`${daemon.url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+      const body = await res.text();
+      expect(sample(body, 'tlsprobe_targets')).toBe(mine.length);
+      for (const n of names) expect(sample(body, 'tlsprobe_probe_success', { target: n }), n).toBe(mine.includes(n) ? 0 : undefined);
+      expect((await fetch(`${daemon.url}/probe?target=${names.find((n) => !mine.includes(n))}`)).status).toBe(404);
+    } finally {
+      await daemon.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
