@@ -3,7 +3,8 @@ import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createChain } from '../src/pki/index.js';
 import { storedTarget } from '../src/daemon/store.js';
-import { renderResultFamilies } from '../src/metrics/results.js';
+import { resultExposition } from '../src/metrics/results.js';
+import { BLOCK_BYTES, BlockPacker } from '../src/metrics/packed-body.js';
 import { escapeLabelValue, sampleLine } from '../src/metrics/exposition.js';
 import { resultWith } from './helpers/result.js';
 
@@ -17,7 +18,11 @@ describe('metrics rendering', () => {
     const pki = await createChain({ names: ['mail.example.test'], reuseKeys: true, leaf: { subject: 'CN=mail.example.test, O=Contoso\\, Ltd' } });
     const r1 = { ...resultWith([pki.leaf, pki.intermediate]), checks: [{ id: 'expiry', status: 'warn' as const, message: '', details: {} }, { id: 'chain', status: 'pass' as const, message: '', details: {} }] };
     const r2 = { ...resultWith([pki.leaf]), ok: false, error: { reason: 'timeout_banner' as const, message: 'x', phase: 'greeting' as const } };
-    const text = renderResultFamilies([storedTarget('a', false, [r1]), storedTarget('b', true, [r2])]).join('');
+    const body = resultExposition('# agent metrics\n', [storedTarget('a', false, [r1]), storedTarget('b', true, [r2])]);
+    const bytes = Buffer.concat([...body.blocks()]);
+    expect(bytes.length).toBe(body.length); // the Content-Length the agent sends
+    const text = bytes.toString('utf8');
+    expect(text.startsWith('# agent metrics\n# HELP tlsprobe_probe_success ')).toBe(true);
     expect(text.match(/^# TYPE tlsprobe_probe_success gauge$/gm)).toHaveLength(1);
     expect(text).toContain('tlsprobe_probe_success{target="a",address=""} 1\n');
     expect(text).toContain('tlsprobe_probe_success{target="b",address="127.0.0.1"} 0\n');
@@ -30,5 +35,20 @@ describe('metrics rendering', () => {
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
     expect(promtool.error, 'promtool missing: run scripts/install-test-deps.sh').toBeUndefined();
     expect(`${promtool.stdout}${promtool.stderr}`.trim()).toBe('');
+  });
+
+  it('packs pieces into full blocks in order, splitting pieces larger than a block', () => {
+    const p = new BlockPacker();
+    const pieces = [Buffer.alloc(10, 'a'), Buffer.alloc(BLOCK_BYTES + 5, 'b'), Buffer.from('héllo'), Buffer.alloc(BLOCK_BYTES - 21, 'c')];
+    const out: Buffer[] = [];
+    for (const piece of pieces) {
+      p.bytes(piece, 0, piece.length);
+      out.push(...p.take());
+    }
+    p.bytes(Buffer.from('xyzxyz'), 3, 6);
+    out.push(...p.rest());
+    expect(out.slice(0, -1).every((b) => b.length === BLOCK_BYTES)).toBe(true);
+    expect(Buffer.concat(out).equals(Buffer.concat([...pieces, Buffer.from('xyz')]))).toBe(true);
+    expect(p.rest()).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 // Runs a measurement in a fresh Node.js process (own heap, RSS and event loop) and returns the one message it sends.
 import { fork } from 'node:child_process';
 
-export async function runChild<T>(file: URL, args: string[], timeoutMs: number): Promise<T> {
-  const child = fork(file, args, { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function runChild<T>(file: URL, args: string[], timeoutMs: number, nodeFlags: string[] = []): Promise<T> {
+  const child = fork(file, args, { execArgv: ['--expose-gc', ...nodeFlags], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let timer: NodeJS.Timeout | undefined;
   try {
     return await new Promise<T>((resolve, reject) => {

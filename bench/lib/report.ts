@@ -72,7 +72,7 @@ export function formatReport(r: Report): string {
       table([
         ['cycle wall time', `${f1(d.wallMs / 1000)} s`, ideal ? `${d.targets} ÷ all-cores limit at c=${d.concurrency} = ${f1(ideal / 1000)} s → ${(d.wallMs / ideal).toFixed(2)}×` : ''],
         ['CPU time (user + system)', `${f1((d.cpuUserMs + d.cpuSystemMs) / 1000)} s`, `${f1(d.cpuUserMs / 1000)} + ${f1(d.cpuSystemMs / 1000)} s; ${f1((d.cpuUserMs + d.cpuSystemMs) / d.targets)} ms per probe`],
-        ['peak RSS (VmHWM, cycle + scrapes)', `${n0(d.peakRssBytes / MB)} MB`, `at the end of the cycle ${n0(d.cycleRssBytes / MB)} MB (sampled every 50 ms: ${n0(d.rssPeakSampled / MB)} MB)`],
+        ['peak RSS (VmHWM, cycle + scrapes)', `${n0(d.peakRssBytes / MB)} MB`, `at the end of the cycle ${n0(d.cycleRssBytes / MB)} MB (sampled every 50 ms: ${n0(d.rssPeakSampled / MB)} MB); main-thread heap after GC ${n0((d.heapAfterGcBytes ?? 0) / MB)} MB`],
         ['event-loop delay p99 (cycle)', `${f1(d.loopP99Ms)} ms`, `max ${f1(d.loopMaxMs)} ms (the config load of ${n0(d.configLoadMs)} ms runs inside start())`],
         ['/metrics scrape (median of 3)', `${n0(d.scrapeMs)} ms`, `${f1(d.scrapeBytes / MB)} MB, ${n0(d.scrapes[0]?.series ?? 0)} series; each: ${d.scrapes.map((s) => n0(s.ms)).join(', ')} ms`],
         ['results', `${n0(d.ok)} OK`, `${d.failed} failed; CRL downloads ${d.crlDownloads}`],

@@ -3,7 +3,8 @@ import { loadConfigFile } from '../../src/config/index.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/log.js';
 import { defaultCrlCache } from '../../src/revocation/cache.js';
-import { childMain } from '../lib/child.js';
+import { childMain, runChild } from '../lib/child.js';
+import type { Scrape } from './scrape-child.js';
 import { gc, startMonitor, vmHwm } from '../lib/monitor.js';
 import type { DaemonResult } from './daemon.js';
 
@@ -25,6 +26,8 @@ childMain(async (): Promise<DaemonResult> => {
     const cpu = process.cpuUsage(cpu0);
     const loop = monitor.stop();
     const cycleHwm = vmHwm() ?? loop.rssPeakSampled;
+    gc();
+    const heapAfterGc = process.memoryUsage().heapUsed;
     const verdicts = daemon.store.all().flatMap((t) => t.ok);
     // Reasons are in the agent's log and tlsprobe_probes_total; the bench only counts.
     const failures: Record<string, number> = {};
@@ -32,15 +35,8 @@ childMain(async (): Promise<DaemonResult> => {
     if (failed) failures['see tlsprobe_probes_total{result="failure"}'] = failed;
     const addr = daemon.address;
     if (!addr) throw new Error('daemon.address is null after start()');
-    const scrapes: DaemonResult['scrapes'] = [];
-    for (let i = 0; i < SCRAPES; i++) {
-      const s0 = performance.now();
-      const res = await fetch(`http://${addr.host}:${addr.port}/metrics`, { signal: AbortSignal.timeout(30_000) });
-      const body = await res.text();
-      const ms = performance.now() - s0;
-      if (res.status !== 200) throw new Error(`/metrics answered HTTP ${res.status}`);
-      scrapes.push({ ms, bytes: Buffer.byteLength(body), series: body.split('\n').filter((l) => l && !l.startsWith('#')).length });
-    }
+    // From another process, as Prometheus scrapes: only the agent's side is measured here.
+    const scrapes = await runChild<Scrape[]>(new URL('./scrape-child.js', import.meta.url), [`http://${addr.host}:${addr.port}/metrics`, String(SCRAPES)], 120_000);
     const mid = [...scrapes].sort((a, b) => a.ms - b.ms)[Math.floor(SCRAPES / 2)]!;
     const c0 = performance.now();
     await loadConfigFile(configPath);
@@ -54,6 +50,7 @@ childMain(async (): Promise<DaemonResult> => {
       peakRssBytes: vmHwm() ?? loop.rssPeakSampled,
       cycleRssBytes: cycleHwm,
       rssPeakSampled: loop.rssPeakSampled,
+      heapAfterGcBytes: heapAfterGc,
       loopP99Ms: loop.loopP99Ms,
       loopMaxMs: loop.loopMaxMs,
       ok: verdicts.length - failed,

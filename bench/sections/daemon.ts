@@ -6,6 +6,9 @@ import type { BenchOptions } from '../lib/options.js';
 import type { BenchServers } from '../lib/servers.js';
 import { targetsYaml } from '../lib/targets.js';
 
+/** The agent's node flags in systemd/tlsprobe.service: a small young generation (the README says why). */
+export const AGENT_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 export interface DaemonResult {
   targets: number;
   concurrency: number;
@@ -19,6 +22,8 @@ export interface DaemonResult {
   cycleRssBytes: number;
   /** Highest RSS sampled every 50 ms during the cycle. */
   rssPeakSampled: number;
+  /** The main thread's live heap after the cycle (after a full GC): what the agent keeps. */
+  heapAfterGcBytes: number;
   loopP99Ms: number;
   loopMaxMs: number;
   ok: number;
@@ -37,5 +42,6 @@ export async function measureDaemon(servers: BenchServers, o: BenchOptions, conc
   await writeFileMode(configPath, targetsYaml(servers, { count: o.daemonTargets, concurrency }));
   // 10,000 probes at a few hundred per second, plus scrapes: bounded well above the expected minute.
   const limitMs = o.quick ? 120_000 : 480_000;
-  return runChild<DaemonResult>(new URL('./daemon-child.js', import.meta.url), [configPath, String(concurrency)], limitMs);
+  // With the V8 flag the shipped systemd unit runs the agent with (see systemd/tlsprobe.service).
+  return runChild<DaemonResult>(new URL('./daemon-child.js', import.meta.url), [configPath, String(concurrency)], limitMs, AGENT_NODE_FLAGS);
 }

@@ -1,6 +1,5 @@
 // HTTP basic auth against bcrypt hashes, as exporter-toolkit checks it, with a short cache of successful checks.
 import { createHash } from 'node:crypto';
-import bcrypt from 'bcryptjs';
 
 /** bcrypt is slow on purpose (~50-100 ms at cost 10); Prometheus scrapes every few seconds with the same credentials. */
 const CACHE_MS = 60_000;
@@ -27,6 +26,8 @@ export class BasicAuth {
     const now = Date.now();
     const until = this.ok.get(key);
     if (hash !== undefined && until !== undefined && until > now) return true;
+    // Loaded on first use: only agents with basic auth need it.
+    const { default: bcrypt } = await import('bcryptjs');
     const match = await bcrypt.compare(creds.password, hash ?? DUMMY_HASH).catch(() => false);
     if (!match || hash === undefined) return false;
     this.remember(key, now);

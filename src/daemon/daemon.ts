@@ -3,12 +3,12 @@
 import { Registry } from 'prom-client';
 import { loadConfigFile, resolveTargets, ConfigError, type ResolvedTarget, type Config } from '../config/index.js';
 import { runTargetAddresses } from '../run/execute.js';
-import { renderResultFamilies } from '../metrics/results.js';
+import { resultExposition } from '../metrics/results.js';
 import type { ProbeResult } from '../probe/result.js';
 import { AgentMetrics } from '../metrics/agent.js';
 import { ResultStore, storedTarget } from './store.js';
 import { Scheduler } from './scheduler.js';
-import { startHttp, type HttpServer, type Listen } from './http.js';
+import { startHttp, type Body, type HttpServer, type Listen } from './http.js';
 import { inShard, type Shard } from './hash.js';
 import type { Logger } from './log.js';
 import type { Resolver } from '../probe/connect.js';
@@ -81,7 +81,7 @@ export class Daemon {
     const config = await loadConfigFile(this.opts.configPath);
     this.http = await startHttp(this.opts.listen, {
       // The agent's own metrics from prom-client, then the per-target families, as chunks.
-      metrics: async () => ({ contentType: this.registry.contentType, body: [await this.registry.metrics(), ...renderResultFamilies(this.store.all())] }),
+      metrics: async () => ({ contentType: this.registry.contentType, body: resultExposition(await this.registry.metrics(), this.store.all()) }),
       probe: (name) => this.probeNow(name),
       ready: () => this.loaded,
       status: () => this.status(),
@@ -165,11 +165,11 @@ export class Daemon {
     }
   }
 
-  private async probeNow(name: string): Promise<{ contentType: string; body: string[] } | null> {
+  private async probeNow(name: string): Promise<{ contentType: string; body: Body } | null> {
     const t = this.targets.get(name);
     if (!t) return null;
     const results = await runTargetAddresses(t, this.runOptions());
-    return { contentType: this.registry.contentType, body: renderResultFamilies([storedTarget(t.name, t.addresses === 'all', results)]) };
+    return { contentType: this.registry.contentType, body: resultExposition('', [storedTarget(t.name, t.addresses === 'all', results)]) };
   }
 
   private runOptions(): { resolver?: Resolver; pool?: ProbePool } {

@@ -4,15 +4,19 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { WebConfig } from './web-config.js';
 import { BasicAuth } from './basic-auth.js';
+import type { PackedBody } from '../metrics/packed-body.js';
 
 export interface Endpoints {
   /** The body may come in chunks: written one by one, never joined into one large string. */
-  metrics(): Promise<{ contentType: string; body: string | string[] }>;
+  metrics(): Promise<{ contentType: string; body: Body }>;
   /** null when the target is unknown. */
-  probe(target: string): Promise<{ contentType: string; body: string | string[] } | null>;
+  probe(target: string): Promise<{ contentType: string; body: Body } | null>;
   ready(): boolean;
   status(): Record<string, string | number>;
 }
+
+/** A response body: text, or bytes produced block by block (/metrics with thousands of targets). */
+export type Body = string | PackedBody;
 
 export interface Listen {
   host: string;
@@ -106,8 +110,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, ep: Endpoints):
   }
 }
 
-function send(res: ServerResponse, status: number, body: string | string[], type = 'text/plain; charset=utf-8'): void {
-  if (Array.isArray(body)) return sendChunks(res, status, body, type);
+function send(res: ServerResponse, status: number, body: Body, type = 'text/plain; charset=utf-8'): void {
+  if (typeof body !== 'string') return sendPacked(res, status, body, type);
   if (res.headersSent) return void res.end();
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(res.req.method === 'HEAD' ? undefined : body);
@@ -121,11 +125,20 @@ function indexPage(status: Record<string, string | number>): string {
 <table>${rows}</table></body></html>\n`;
 }
 
-function sendChunks(res: ServerResponse, status: number, chunks: string[], type: string): void {
+function sendPacked(res: ServerResponse, status: number, body: PackedBody, type: string): void {
   if (res.headersSent) return void res.end();
-  let length = 0;
-  for (const c of chunks) length += Buffer.byteLength(c);
-  res.writeHead(status, { 'content-type': type, 'content-length': length });
-  if (res.req.method !== 'HEAD') for (const c of chunks) res.write(c);
+  res.writeHead(status, { 'content-type': type, 'content-length': body.length });
+  if (res.req.method === 'HEAD') return void res.end();
+  writeBlocks(res, body.blocks()[Symbol.iterator]());
+}
+
+/** Writes blocks until the socket pushes back, then waits for 'drain': memory stays bounded by what the client has not read. */
+function writeBlocks(res: ServerResponse, blocks: Iterator<Buffer>): void {
+  for (let next = blocks.next(); !next.done; next = blocks.next()) {
+    if (!res.write(next.value)) {
+      if (!res.destroyed) res.once('drain', () => writeBlocks(res, blocks));
+      return;
+    }
+  }
   res.end();
 }

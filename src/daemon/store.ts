@@ -1,11 +1,11 @@
 // The latest state per target: what /metrics shows. Replaced whole per run, pruned on reload.
 import type { ProbeResult } from '../probe/result.js';
-import { crlObservations, renderTargetSeries, type CrlObservation } from '../metrics/results.js';
+import { crlObservations, renderTargetSeries, type CrlObservation, type RenderedSeries } from '../metrics/results.js';
 
 export interface StoredTarget {
   name: string;
-  /** Rendered sample lines, one chunk per per-target metric family. */
-  series: string[];
+  /** Rendered sample lines of every per-target metric family. */
+  series: RenderedSeries;
   /** What the per-URL CRL series need. */
   crls: CrlObservation[];
   /** Verdict per probed address, for the status page. */

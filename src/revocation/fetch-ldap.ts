@@ -1,7 +1,6 @@
 // CRLs from LDAP CDPs (ldapts): base-scope search for certificateRevocationList[;binary], bounded in time and bytes.
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Client, InvalidCredentialsError, NoSuchObjectError } from 'ldapts';
 import { parseLdapUrl, serverUrl, LdapUrlError, type LdapUrl } from './ldap-url.js';
 import { describeNetError } from './net-error.js';
 import type { LdapDirectory } from './settings.js';
@@ -51,6 +50,8 @@ export async function ldapFetch(url: string, opts: LdapFetchOptions): Promise<Fe
     });
     return socket;
   };
+  // Loaded on first use: most estates publish CRLs over HTTP only, and the module costs ~7 MB per process.
+  const { Client, InvalidCredentialsError, NoSuchObjectError } = await import('ldapts');
   const client = new Client({
     url: server,
     timeout: timeoutMs,

@@ -17,6 +17,15 @@ interface Slot {
 
 const SCRIPT = fileURLToPath(new URL('./probe-worker.js', import.meta.url));
 
+/**
+ * A capture makes only short-lived garbage (buffers, handshake objects): a small young generation
+ * is collected often and cheaply. With V8's default (16 MiB semi-spaces) each worker grew by ~100 MB
+ * of RSS at 10,000 targets; at 4 MiB the bench measured less memory and ~10% more probes per second
+ * (fewer cache misses). The old generation cap is a guard, far above what a worker keeps (the
+ * parsed-certificate cache and the modules).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 };
+
 export class ProbePool {
   private slots: Slot[] = [];
   private nextId = 1;
@@ -49,7 +58,7 @@ export class ProbePool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(SCRIPT);
+    const worker = new Worker(SCRIPT, { resourceLimits: WORKER_LIMITS });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (m: { id: number; result: ProbeResult }) => {
       const p = slot.pending.get(m.id);

@@ -61,8 +61,10 @@ afterAll(async () => {
 
 describe('tlsprobe run', () => {
   it('exports every target after the first cycle, with values from the real servers', async () => {
-    const body = await agent.waitForMetrics((b) => sample(b, 'tlsprobe_probe_success', { target: 'owa' }) !== undefined && sample(b, 'tlsprobe_probe_success', { target: 'swap' }) !== undefined);
-    for (const target of ['smtp', 'imap', 'owa', 'swap']) expect(sample(body, 'tlsprobe_probe_success', { target }), target).toBe(1);
+    // Targets appear as their probes finish, in any order: wait for all four.
+    const all = ['smtp', 'imap', 'owa', 'swap'];
+    const body = await agent.waitForMetrics((b) => all.every((target) => sample(b, 'tlsprobe_probe_success', { target }) !== undefined));
+    for (const target of all) expect(sample(body, 'tlsprobe_probe_success', { target }), target).toBe(1);
     expect(sample(body, 'tlsprobe_starttls_advertised', { target: 'smtp' })).toBe(1);
     expect(sample(body, 'tlsprobe_http_status_code', { target: 'owa' })).toBe(200);
     expect(sample(body, 'tlsprobe_check_status', { target: 'imap', check: 'chain' })).toBe(1);
