@@ -1,6 +1,7 @@
 // Child process of section 4: runs the daemon's start-up cycle on the generated config and measures it.
 import { loadConfigFile } from '../../src/config/index.js';
 import { Daemon } from '../../src/daemon/daemon.js';
+import { ProbePool } from '../../src/run/worker-pool.js';
 import { createLogger } from '../../src/daemon/log.js';
 import { defaultCrlCache } from '../../src/revocation/cache.js';
 import { childMain, runChild } from '../lib/child.js';
@@ -12,6 +13,7 @@ const SCRAPES = 3;
 
 childMain(async (): Promise<DaemonResult> => {
   const [configPath, concurrency] = process.argv.slice(2) as [string, string];
+  if (!ProbePool.available()) throw new Error('bench: no capture workers (src/run/probe-worker.js missing from the bench build; see tsconfig.bench.json)');
   let errors = 0;
   const log = createLogger('error', () => void errors++);
   gc();

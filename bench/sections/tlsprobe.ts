@@ -10,6 +10,9 @@ import { ProbePool } from '../../src/run/worker-pool.js';
 let pool: ProbePool | null = null;
 export function benchPool(): ProbePool {
   pool ??= new ProbePool();
+  // Without the compiled worker script the pool quietly probes on the calling thread (meant for
+  // tests run from TypeScript sources); the bench must measure what the agent runs.
+  if (pool.size === 0) throw new Error('bench: no capture workers (src/run/probe-worker.js missing from the bench build; see tsconfig.bench.json)');
   return pool;
 }
 export async function closeBenchPool(): Promise<void> {
