@@ -32,13 +32,13 @@ afterEach(async () => {
   server = null;
 });
 
-async function serve(body: PackedBody): Promise<HttpServer> {
+async function serve(body: PackedBody, writeStallMs?: number): Promise<HttpServer> {
   return startHttp({ host: '127.0.0.1', port: 0 }, {
     metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body }),
     probe: async () => null,
     ready: () => true,
     status: () => ({}),
-  });
+  }, null, writeStallMs);
 }
 
 /** Raw HTTP/1.0 GET; `pauseMs` stalls reading after the first chunk (the socket buffers fill). */
@@ -83,6 +83,27 @@ describe('/metrics body written block by block', () => {
     const { body, expected } = bigBody();
     server = await serve(body);
     await get(server.address.port, 50, 512 * 1024);
+    const r = await get(server.address.port, 0);
+    expect(r.body.equals(expected)).toBe(true);
+  });
+
+  it('disconnects a scraper that stops reading, after the write-stall bound', async () => {
+    const { body, expected } = bigBody();
+    server = await serve(body, 300);
+    const s = connect(server.address.port, '127.0.0.1');
+    let received = 0;
+    s.on('data', (d: Buffer) => (received += d.length));
+    s.pause(); // the scraper stops reading: the agent's writes back up
+    s.write('GET /metrics HTTP/1.0\r\nHost: agent\r\n\r\n');
+    await new Promise((r) => setTimeout(r, 1_000)); // well past the 300 ms bound
+    const closed = new Promise<void>((resolve, reject) => {
+      s.once('close', () => resolve());
+      setTimeout(() => reject(new Error('the connection was not closed')), 10_000);
+    });
+    s.resume(); // what the kernel still held arrives, then the end: the rest was never sent
+    await closed;
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(expected.length);
     const r = await get(server.address.port, 0);
     expect(r.body.equals(expected)).toBe(true);
   });

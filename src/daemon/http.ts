@@ -41,11 +41,17 @@ export function parseListen(text: string): Listen | null {
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
-export function startHttp(listen: Listen, ep: Endpoints, web: WebConfig | null = null): Promise<HttpServer> {
+/**
+ * How long a response body may wait for the client to read on (tests shorten it). Only the write
+ * side: /probe may legitimately stay silent for as long as a target's own deadline.
+ */
+export const WRITE_STALL_MS = 60_000;
+
+export function startHttp(listen: Listen, ep: Endpoints, web: WebConfig | null = null, writeStallMs = WRITE_STALL_MS): Promise<HttpServer> {
   const auth = web?.users ? new BasicAuth(web.users) : null;
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     authorized(req, res, auth)
-      .then((ok) => (ok ? handle(req, res, ep) : undefined))
+      .then((ok) => (ok ? handle(req, res, ep, writeStallMs) : undefined))
       .catch((err: unknown) => send(res, 500, `internal error: ${(err as Error).message}\n`));
   };
   const tls = web?.tls ?? null;
@@ -84,20 +90,20 @@ async function authorized(req: IncomingMessage, res: ServerResponse, auth: Basic
   return false;
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, ep: Endpoints): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, ep: Endpoints, writeStallMs: number): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'only GET and HEAD\n');
   const url = new URL(req.url ?? '/', 'http://agent');
   switch (url.pathname) {
     case '/metrics': {
       const m = await ep.metrics();
-      return send(res, 200, m.body, m.contentType);
+      return send(res, 200, m.body, m.contentType, writeStallMs);
     }
     case '/probe': {
       const target = url.searchParams.get('target');
       if (!target) return send(res, 400, 'missing ?target=NAME\n');
       const m = await ep.probe(target);
       if (!m) return send(res, 404, `unknown target "${target}": /probe takes a target name from the configuration\n`);
-      return send(res, 200, m.body, m.contentType);
+      return send(res, 200, m.body, m.contentType, writeStallMs);
     }
     case '/-/healthy':
       return send(res, 200, 'OK\n');
@@ -110,8 +116,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, ep: Endpoints):
   }
 }
 
-function send(res: ServerResponse, status: number, body: Body, type = 'text/plain; charset=utf-8'): void {
-  if (typeof body !== 'string') return sendPacked(res, status, body, type);
+function send(res: ServerResponse, status: number, body: Body, type = 'text/plain; charset=utf-8', writeStallMs = WRITE_STALL_MS): void {
+  if (typeof body !== 'string') return sendPacked(res, status, body, type, writeStallMs);
   if (res.headersSent) return void res.end();
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
   res.end(res.req.method === 'HEAD' ? undefined : body);
@@ -125,20 +131,32 @@ function indexPage(status: Record<string, string | number>): string {
 <table>${rows}</table></body></html>\n`;
 }
 
-function sendPacked(res: ServerResponse, status: number, body: PackedBody, type: string): void {
+function sendPacked(res: ServerResponse, status: number, body: PackedBody, type: string, writeStallMs: number): void {
   if (res.headersSent) return void res.end();
   res.writeHead(status, { 'content-type': type, 'content-length': body.length });
   if (res.req.method === 'HEAD') return void res.end();
-  writeBlocks(res, body.blocks()[Symbol.iterator]());
+  writeBlocks(res, body.blocks()[Symbol.iterator](), writeStallMs);
 }
 
-/** Writes blocks until the socket pushes back, then waits for 'drain': memory stays bounded by what the client has not read. */
-function writeBlocks(res: ServerResponse, blocks: Iterator<Buffer>): void {
-  for (let next = blocks.next(); !next.done; next = blocks.next()) {
-    if (!res.write(next.value)) {
-      if (!res.destroyed) res.once('drain', () => writeBlocks(res, blocks));
-      return;
+/**
+ * Writes blocks until the socket pushes back, then waits for 'drain': memory stays bounded by what
+ * the client has not read. A client that stops reading for `writeStallMs` is disconnected, so it
+ * cannot hold the response (and the store snapshot it is written from) forever.
+ */
+function writeBlocks(res: ServerResponse, blocks: Iterator<Buffer>, writeStallMs: number): void {
+  let stalled: NodeJS.Timeout | undefined;
+  res.once('close', () => clearTimeout(stalled));
+  const pump = (): void => {
+    clearTimeout(stalled);
+    for (let next = blocks.next(); !next.done; next = blocks.next()) {
+      if (!res.write(next.value)) {
+        if (res.destroyed) return;
+        stalled = setTimeout(() => res.destroy(), writeStallMs);
+        res.once('drain', pump);
+        return;
+      }
     }
-  }
-  res.end();
+    res.end();
+  };
+  pump();
 }

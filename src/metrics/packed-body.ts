@@ -26,10 +26,6 @@ export class BlockPacker {
     }
   }
 
-  text(s: string): void {
-    this.bytes(Buffer.from(s));
-  }
-
   /** Full blocks so far (emptied by the call). */
   take(): Buffer[] {
     return this.full.splice(0);
