@@ -11,7 +11,7 @@ export interface LoadResult {
   errors: Record<string, number>;
   /** Rate of each round, in the order run. */
   rounds?: number[];
-  /** CPU time of this process (user + system) while it ran, for clients running in this process. */
+  /** CPU time (user + system) while it ran: this process for clients running here (worker threads included), the exporter's process for blackbox_exporter. */
   cpuMs?: number;
 }
 

@@ -56,7 +56,10 @@ export function formatReport(r: Report): string {
       rows.push([`  ${label}`, ...m.levels.map(per)]);
     };
     cpu('CPU ms per handshake, limit 1 process', lim?.single);
+    cpu('CPU ms per handshake, limit all cores', lim?.allCores);
+    cpu('CPU ms per probe, blackbox_exporter', bb);
     cpu('CPU ms per probe, tlsprobe', tp);
+    cpu('CPU ms per probe, capture only', r.tlsprobe?.captureOnly[k]);
     if (tp && lim) rows.push(['  tlsprobe ÷ all-cores limit', ...m.levels.map((c) => ratio(at(tp, c), at(lim.allCores, c)))]);
     if (tp && lim) rows.push(['  tlsprobe ÷ 1-process limit', ...m.levels.map((c) => ratio(at(tp, c), at(lim.single, c)))]);
     if (tp && bb) rows.push(['  tlsprobe ÷ blackbox_exporter', ...m.levels.map((c) => ratio(at(tp, c), at(bb, c)))]);
@@ -72,6 +75,9 @@ export function formatReport(r: Report): string {
       table([
         ['cycle wall time', `${f1(d.wallMs / 1000)} s`, ideal ? `${d.targets} ÷ all-cores limit at c=${d.concurrency} = ${f1(ideal / 1000)} s → ${(d.wallMs / ideal).toFixed(2)}×` : ''],
         ['CPU time (user + system)', `${f1((d.cpuUserMs + d.cpuSystemMs) / 1000)} s`, `${f1(d.cpuUserMs / 1000)} + ${f1(d.cpuSystemMs / 1000)} s; ${f1((d.cpuUserMs + d.cpuSystemMs) / d.targets)} ms per probe`],
+        ...(d.cpuByThread ? [cpuByThread(d.cpuByThread, d.targets)] : []),
+        ...(d.machine ? [['machine busy (all processes)', `${n0(d.machine.busyShare * 100)} %`, `${f1(d.machine.busyCoreMs / 1000)} core-s; besides the agent (servers, kernel, bench) ${f1((d.machine.busyCoreMs - d.cpuUserMs - d.cpuSystemMs) / 1000)} core-s`]] : []),
+        ...(d.floorRssBytes ? [['peak RSS of the agent with 2 targets', `${n0(d.floorRssBytes / MB)} MB`, `modules, listener, capture workers; the ${n0(d.targets)} targets add ${f1((d.peakRssBytes - d.floorRssBytes) / d.targets / 1000)} kB each`]] : []),
         ['peak RSS (VmHWM, cycle + scrapes)', `${n0(d.peakRssBytes / MB)} MB`, `at the end of the cycle ${n0(d.cycleRssBytes / MB)} MB (sampled every 50 ms: ${n0(d.rssPeakSampled / MB)} MB); main-thread heap after GC ${n0((d.heapAfterGcBytes ?? 0) / MB)} MB`],
         ['event-loop delay p99 (cycle)', `${f1(d.loopP99Ms)} ms`, `max ${f1(d.loopMaxMs)} ms (the config load of ${n0(d.configLoadMs)} ms runs inside start())`],
         ['/metrics scrape (median of 3)', `${n0(d.scrapeMs)} ms`, `${f1(d.scrapeBytes / MB)} MB, ${n0(d.scrapes[0]?.series ?? 0)} series; each: ${d.scrapes.map((s) => n0(s.ms)).join(', ')} ms`],
@@ -114,4 +120,14 @@ export function formatReport(r: Report): string {
   }
   for (const [s, e] of Object.entries(r.errors)) out.push(`ERROR in section ${s}: ${e}`);
   return out.join('\n');
+}
+
+/** Per-probe CPU of each kind of thread: where the agent's time goes beyond the handshakes. */
+function cpuByThread(t: { mainMs: number; workersMs: number; runtimeMs: number }, probes: number): string[] {
+  const per = (ms: number): string => `${(ms / probes).toFixed(2)}`;
+  return [
+    '  by thread (ms per probe)',
+    `${per(t.mainMs + t.workersMs + t.runtimeMs)} ms`,
+    `capture workers ${per(t.workersMs)}, main thread ${per(t.mainMs)} (scheduler, revocation, checks, metrics), V8 GC/compiler + libuv threads ${per(t.runtimeMs)}`,
+  ];
 }

@@ -10,6 +10,7 @@ import { opContender, type Contender, type LoadResult } from '../lib/load.js';
 import type { BenchOptions } from '../lib/options.js';
 import { SERVERNAME, type BenchServers } from '../lib/servers.js';
 import type { Kind } from '../lib/targets.js';
+import { processCpuMs } from '../lib/cpu.js';
 
 export const BLACKBOX_BIN = '/usr/bin/prometheus-blackbox-exporter';
 const HOST = '127.0.0.1';
@@ -74,7 +75,21 @@ export async function startBlackbox(servers: BenchServers, o: BenchOptions): Pro
       if (!(await probe(kind)())) throw new Error(`blackbox_exporter: the ${kind} probe does not succeed; check the module config`);
     }
     const version = (await run(BLACKBOX_BIN, ['--version'], 10_000).catch(() => '')).split('\n')[0]!.replace(/\s*\(.*$/, '');
-    return { version: version || 'blackbox_exporter', contender: (kind, c) => opContender('blackbox', probe(kind), c, o.maxOps), stop };
+    const contender = (kind: Kind, c: number): Contender => {
+      const inner = opContender('blackbox', probe(kind), c, o.maxOps);
+      return {
+        ...inner,
+        // The exporter's own CPU time, not that of the client driving /probe.
+        async run(ms) {
+          const before = sp.pid === undefined ? null : processCpuMs(sp.pid);
+          const r = await inner.run(ms);
+          const after = sp.pid === undefined ? null : processCpuMs(sp.pid);
+          const { cpuMs: _driver, ...rest } = r;
+          return before !== null && after !== null ? { ...rest, cpuMs: after - before } : rest;
+        },
+      };
+    };
+    return { version: version || 'blackbox_exporter', contender, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -8,6 +8,8 @@ import { childMain, runChild } from '../lib/child.js';
 import type { Scrape } from './scrape-child.js';
 import { gc, startMonitor, vmHwm } from '../lib/monitor.js';
 import type { DaemonResult } from './daemon.js';
+import { machineTicks, splitThreads, threadCpuMs } from '../lib/cpu.js';
+import { readFile } from 'node:fs/promises';
 
 const SCRAPES = 3;
 
@@ -16,7 +18,11 @@ childMain(async (): Promise<DaemonResult> => {
   if (!ProbePool.available()) throw new Error('bench: no capture workers (src/run/probe-worker.js missing from the bench build; see tsconfig.bench.json)');
   let errors = 0;
   const log = createLogger('error', () => void errors++);
+  // Starts libuv's thread pool now, so that the only threads born during the cycle are the capture workers.
+  await readFile(configPath);
   gc();
+  const threads0 = threadCpuMs();
+  const machine0 = machineTicks();
   const monitor = startMonitor();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -26,6 +32,8 @@ childMain(async (): Promise<DaemonResult> => {
     await daemon.start();
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const threads = splitThreads(threads0, threadCpuMs());
+    const machine1 = machineTicks();
     const loop = monitor.stop();
     const cycleHwm = vmHwm() ?? loop.rssPeakSampled;
     gc();
@@ -49,6 +57,8 @@ childMain(async (): Promise<DaemonResult> => {
       wallMs,
       cpuUserMs: cpu.user / 1000,
       cpuSystemMs: cpu.system / 1000,
+      cpuByThread: threads.mainMs > 0 ? { mainMs: threads.mainMs, workersMs: threads.newThreadsMs, runtimeMs: threads.runtimeMs } : null,
+      machine: machine0 && machine1 ? { busyShare: (machine1.busy - machine0.busy) / (machine1.total - machine0.total), busyCoreMs: (machine1.busy - machine0.busy) * 10 } : null,
       peakRssBytes: vmHwm() ?? loop.rssPeakSampled,
       cycleRssBytes: cycleHwm,
       rssPeakSampled: loop.rssPeakSampled,

@@ -16,6 +16,12 @@ export interface DaemonResult {
   wallMs: number;
   cpuUserMs: number;
   cpuSystemMs: number;
+  /** The same CPU time by thread (from /proc; null elsewhere): the main thread, the capture workers, V8's GC/compiler and libuv's threads. */
+  cpuByThread: { mainMs: number; workersMs: number; runtimeMs: number } | null;
+  /** The whole machine during the cycle: share of all cores busy, and busy core-time (agent, servers, kernel). */
+  machine: { busyShare: number; busyCoreMs: number } | null;
+  /** Peak RSS of the same agent with 2 targets: what modules, listener and capture workers cost before any scale. */
+  floorRssBytes?: number;
   /** Peak RSS of the process over the cycle and the scrapes (VmHWM, else the 50 ms sampling). */
   peakRssBytes: number;
   /** Peak RSS at the end of the cycle, before any scrape (VmHWM). */
@@ -43,5 +49,10 @@ export async function measureDaemon(servers: BenchServers, o: BenchOptions, conc
   // 10,000 probes at a few hundred per second, plus scrapes: bounded well above the expected minute.
   const limitMs = o.quick ? 120_000 : 480_000;
   // With the V8 flag the shipped systemd unit runs the agent with (see systemd/tlsprobe.service).
-  return runChild<DaemonResult>(new URL('./daemon-child.js', import.meta.url), [configPath, String(concurrency)], limitMs, AGENT_NODE_FLAGS);
+  const child = new URL('./daemon-child.js', import.meta.url);
+  const floorPath = join(servers.dir, 'daemon-floor.yaml');
+  await writeFileMode(floorPath, targetsYaml(servers, { count: 2, concurrency }));
+  const floor = await runChild<DaemonResult>(child, [floorPath, String(concurrency)], 60_000, AGENT_NODE_FLAGS);
+  const result = await runChild<DaemonResult>(child, [configPath, String(concurrency)], limitMs, AGENT_NODE_FLAGS);
+  return { ...result, floorRssBytes: floor.peakRssBytes };
 }

@@ -36,9 +36,13 @@ async function workerContender(target: BareTarget, rootPem: string, o: BenchOpti
     key: 'limitAll',
     concurrency,
     async run(ms) {
+      // The workers are threads of this process: its CPU time is theirs (the idle main thread adds little).
+      const cpu0 = process.cpuUsage();
       const replies = workers.map((w) => nextMessage(w, ms + 30_000));
       for (const w of workers) w.postMessage({ ms } satisfies BareWorkerRun);
-      return combine((await Promise.all(replies)) as LoadResult[], concurrency);
+      const r = combine((await Promise.all(replies)) as LoadResult[], concurrency);
+      const cpu = process.cpuUsage(cpu0);
+      return { ...r, cpuMs: (cpu.user + cpu.system) / 1000 };
     },
     close,
   };

@@ -1,0 +1,75 @@
+// CPU time from /proc (Linux): per process, per thread, and the whole machine's busy share. Where
+// /proc is missing these return null/empty and the report leaves the figures out.
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** USER_HZ: /proc counts in clock ticks, 100 per second on every Linux the bench targets. */
+const TICK_MS = 10;
+
+/** utime + stime of a /proc stat line, in ms (fields 14 and 15; the command name may hold spaces). */
+function statCpuMs(line: string): number {
+  const f = line.slice(line.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+}
+
+/** CPU time (user + system) a process has used so far, all its threads; null when unreadable. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    return statCpuMs(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time of each thread of this process so far, by thread id. */
+export function threadCpuMs(): Map<number, number> {
+  const out = new Map<number, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      out.set(Number(tid), statCpuMs(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')));
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
+export interface MachineTicks {
+  busy: number;
+  total: number;
+}
+
+/** Busy and total ticks of all cores since boot (first line of /proc/stat); null without /proc. */
+export function machineTicks(): MachineTicks | null {
+  try {
+    const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = f.map(Number) as number[];
+    const busy = user! + nice! + system! + irq! + softirq! + steal!;
+    return { busy, total: busy + idle! + iowait! };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Where this process's CPU went between two snapshots: the main thread, threads that existed at
+ * `before` (V8's platform threads for GC and compilation, libuv's pool), and threads born since
+ * (the capture workers). Threads that ended in between are not counted.
+ */
+export function splitThreads(before: Map<number, number>, after: Map<number, number>): { mainMs: number; runtimeMs: number; newThreadsMs: number } {
+  let mainMs = 0;
+  let runtimeMs = 0;
+  let newThreadsMs = 0;
+  for (const [tid, ms] of after) {
+    const d = ms - (before.get(tid) ?? 0);
+    if (tid === process.pid) mainMs += d;
+    else if (before.has(tid)) runtimeMs += d;
+    else newThreadsMs += d;
+  }
+  return { mainMs, runtimeMs, newThreadsMs };
+}
