@@ -45,7 +45,7 @@ export function formatReport(r: Report): string {
     line(`(1) limit, all ${m.cores} cores`, lim?.allCores);
     line(`(2) ${r.blackbox?.version ?? 'blackbox_exporter'}`, bb);
     line('(3) tlsprobe, full probe', tp);
-    line('    capture only (runProbe)', r.tlsprobe?.captureOnly[k]);
+    line('    capture only, calling thread (runProbe)', r.tlsprobe?.captureOnly[k]);
     line('    capture, exactChain off', r.tlsprobe?.captureNoTap[k]);
     const cpu = (label: string, list: LoadResult[] | undefined): void => {
       if (!list?.some((x) => x.cpuMs !== undefined)) return;
@@ -59,7 +59,7 @@ export function formatReport(r: Report): string {
     cpu('CPU ms per handshake, limit all cores', lim?.allCores);
     cpu('CPU ms per probe, blackbox_exporter', bb);
     cpu('CPU ms per probe, tlsprobe', tp);
-    cpu('CPU ms per probe, capture only', r.tlsprobe?.captureOnly[k]);
+    cpu('CPU ms per probe, capture, calling thread', r.tlsprobe?.captureOnly[k]);
     if (tp && lim) rows.push(['  tlsprobe ÷ all-cores limit', ...m.levels.map((c) => ratio(at(tp, c), at(lim.allCores, c)))]);
     if (tp && lim) rows.push(['  tlsprobe ÷ 1-process limit', ...m.levels.map((c) => ratio(at(tp, c), at(lim.single, c)))]);
     if (tp && bb) rows.push(['  tlsprobe ÷ blackbox_exporter', ...m.levels.map((c) => ratio(at(tp, c), at(bb, c)))]);
