@@ -39,37 +39,46 @@ export function threadCpuMs(): Map<number, number> {
   return out;
 }
 
+/** Busy and total time of all cores since boot, in ms (first line of /proc/stat). */
 export interface MachineTicks {
-  busy: number;
-  total: number;
+  busyMs: number;
+  totalMs: number;
 }
 
-/** Busy and total ticks of all cores since boot (first line of /proc/stat); null without /proc. */
+/** null without /proc. */
 export function machineTicks(): MachineTicks | null {
   try {
     const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
     const [user, nice, system, idle, iowait, irq, softirq, steal] = f.map(Number) as number[];
     const busy = user! + nice! + system! + irq! + softirq! + steal!;
-    return { busy, total: busy + idle! + iowait! };
+    return { busyMs: busy * TICK_MS, totalMs: (busy + idle! + iowait!) * TICK_MS };
   } catch {
     return null;
   }
 }
 
+/** How busy every core was between two snapshots: the busy share, and busy core-time in ms. */
+export function machineBusy(before: MachineTicks | null, after: MachineTicks | null): { busyShare: number; busyCoreMs: number } | null {
+  if (!before || !after || after.totalMs <= before.totalMs) return null;
+  const busyCoreMs = after.busyMs - before.busyMs;
+  return { busyShare: busyCoreMs / (after.totalMs - before.totalMs), busyCoreMs };
+}
+
 /**
- * Where this process's CPU went between two snapshots: the main thread, threads that existed at
- * `before` (V8's platform threads for GC and compilation, libuv's pool), and threads born since
- * (the capture workers). Threads that ended in between are not counted.
+ * Where this process's CPU went between two snapshots: the main thread, threads born since
+ * (the capture workers), and threads that existed at `before` (V8's platform threads for GC and
+ * compilation, libuv's pool). Threads that ended in between are not counted; null without /proc.
  */
-export function splitThreads(before: Map<number, number>, after: Map<number, number>): { mainMs: number; runtimeMs: number; newThreadsMs: number } {
+export function splitThreads(before: Map<number, number>, after: Map<number, number>): { mainMs: number; workersMs: number; runtimeMs: number } | null {
+  if (before.size === 0 || after.size === 0) return null;
   let mainMs = 0;
+  let workersMs = 0;
   let runtimeMs = 0;
-  let newThreadsMs = 0;
   for (const [tid, ms] of after) {
     const d = ms - (before.get(tid) ?? 0);
     if (tid === process.pid) mainMs += d;
     else if (before.has(tid)) runtimeMs += d;
-    else newThreadsMs += d;
+    else workersMs += d;
   }
-  return { mainMs, runtimeMs, newThreadsMs };
+  return { mainMs, workersMs, runtimeMs };
 }

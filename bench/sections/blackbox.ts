@@ -75,17 +75,17 @@ export async function startBlackbox(servers: BenchServers, o: BenchOptions): Pro
       if (!(await probe(kind)())) throw new Error(`blackbox_exporter: the ${kind} probe does not succeed; check the module config`);
     }
     const version = (await run(BLACKBOX_BIN, ['--version'], 10_000).catch(() => '')).split('\n')[0]!.replace(/\s*\(.*$/, '');
+    const exporterCpu = (): number | null => (sp.pid === undefined ? null : processCpuMs(sp.pid));
     const contender = (kind: Kind, c: number): Contender => {
       const inner = opContender('blackbox', probe(kind), c, o.maxOps);
       return {
         ...inner,
-        // The exporter's own CPU time, not that of the client driving /probe.
+        // The exporter's own CPU time, not that of this process's client driving /probe.
         async run(ms) {
-          const before = sp.pid === undefined ? null : processCpuMs(sp.pid);
-          const r = await inner.run(ms);
-          const after = sp.pid === undefined ? null : processCpuMs(sp.pid);
-          const { cpuMs: _driver, ...rest } = r;
-          return before !== null && after !== null ? { ...rest, cpuMs: after - before } : rest;
+          const before = exporterCpu();
+          const { cpuMs: _client, ...r } = await inner.run(ms);
+          const after = exporterCpu();
+          return before !== null && after !== null ? { ...r, cpuMs: after - before } : r;
         },
       };
     };

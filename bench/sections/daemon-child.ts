@@ -8,7 +8,7 @@ import { childMain, runChild } from '../lib/child.js';
 import type { Scrape } from './scrape-child.js';
 import { gc, startMonitor, vmHwm } from '../lib/monitor.js';
 import type { DaemonResult } from './daemon.js';
-import { machineTicks, splitThreads, threadCpuMs } from '../lib/cpu.js';
+import { machineBusy, machineTicks, splitThreads, threadCpuMs } from '../lib/cpu.js';
 import { readFile } from 'node:fs/promises';
 
 const SCRAPES = 3;
@@ -32,8 +32,8 @@ childMain(async (): Promise<DaemonResult> => {
     await daemon.start();
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    const threads = splitThreads(threads0, threadCpuMs());
-    const machine1 = machineTicks();
+    const cpuByThread = splitThreads(threads0, threadCpuMs());
+    const machine = machineBusy(machine0, machineTicks());
     const loop = monitor.stop();
     const cycleHwm = vmHwm() ?? loop.rssPeakSampled;
     gc();
@@ -57,8 +57,8 @@ childMain(async (): Promise<DaemonResult> => {
       wallMs,
       cpuUserMs: cpu.user / 1000,
       cpuSystemMs: cpu.system / 1000,
-      cpuByThread: threads.mainMs > 0 ? { mainMs: threads.mainMs, workersMs: threads.newThreadsMs, runtimeMs: threads.runtimeMs } : null,
-      machine: machine0 && machine1 ? { busyShare: (machine1.busy - machine0.busy) / (machine1.total - machine0.total), busyCoreMs: (machine1.busy - machine0.busy) * 10 } : null,
+      cpuByThread,
+      machine,
       peakRssBytes: vmHwm() ?? loop.rssPeakSampled,
       cycleRssBytes: cycleHwm,
       rssPeakSampled: loop.rssPeakSampled,
