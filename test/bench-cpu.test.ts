@@ -14,13 +14,26 @@ describe('bench CPU accounting', () => {
   it('counts a worker thread that burns CPU as born since the first snapshot', async () => {
     const before = threadCpuMs();
     expect(before.has(process.pid)).toBe(true);
-    const w = new Worker('const end = Date.now() + 300; while (Date.now() < end); require("node:worker_threads").parentPort.postMessage(1);', { eval: true });
-    await new Promise((resolve) => w.once('message', resolve));
+    // Spin until the thread itself has used 200 ms of CPU by its own /proc reading, not for a
+    // wall-clock time: on a loaded 2-core CI machine a wall-clock spin can be descheduled throughout.
+    // It stays alive until the second snapshot: an ended thread leaves /proc/self/task.
+    const src = `
+      const { readFileSync } = require('node:fs');
+      const own = () => { const f = readFileSync('/proc/thread-self/stat', 'utf8'); const x = f.slice(f.lastIndexOf(')') + 2).split(' '); return (Number(x[11]) + Number(x[12])) * 10; };
+      const deadline = Date.now() + 20000;
+      let used = own();
+      while (used < 200 && Date.now() < deadline) { for (let i = 0; i < 1e6; i++); used = own(); }
+      const { parentPort } = require('node:worker_threads');
+      parentPort.postMessage(used);
+      parentPort.once('message', () => parentPort.close()); // stay alive (and listed in /proc) until read`;
+    const w = new Worker(src, { eval: true });
+    const used = await new Promise<number>((resolve) => w.once('message', resolve));
     const split = splitThreads(before, threadCpuMs());
+    w.postMessage('done');
     await w.terminate();
-    // 300 ms of spinning, counted in 10 ms ticks; generous for a loaded CI machine.
-    expect(split!.workersMs).toBeGreaterThanOrEqual(150);
-  });
+    expect(used).toBeGreaterThanOrEqual(200);
+    expect(split!.workersMs).toBeGreaterThanOrEqual(used);
+  }, 30_000);
 
   it('reports the busy share between two snapshots of /proc/stat', () => {
     expect(machineBusy({ busyMs: 1000, totalMs: 4000 }, { busyMs: 1600, totalMs: 5000 })).toEqual({ busyShare: 0.6, busyCoreMs: 600 });
