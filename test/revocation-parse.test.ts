@@ -104,6 +104,21 @@ describe('parseCrl', () => {
     expect((await verifySignature(parsed.signature, key(other))).ok).toBe(false);
   }, 30_000);
 
+  it('parses two CRLs at once, interleaved at every yield, without mixing their entries', async () => {
+    const a = await createLargeCrl(pki.intermediate, { count: 5_000, reason: 1 });
+    const b = await createLargeCrl(pki.intermediate, { count: 3_000, reason: 4 });
+    // sliceMs 0: both parsers yield every 1,024 entries, so their loops alternate.
+    const [pa, pb] = await Promise.all([parseCrl(a.der, { sliceMs: 0 }), parseCrl(b.der, { sliceMs: 0 })]);
+    expect(pa.index.size).toBe(5_000);
+    expect(pb.index.size).toBe(3_000);
+    for (const i of [0, 1_023, 1_024, 2_999]) {
+      expect(pa.index.get(largeCrlSerial(i))).toMatchObject({ reason: 1 });
+      expect(pb.index.get(largeCrlSerial(i))).toMatchObject({ reason: 4 });
+    }
+    expect(pa.index.get(largeCrlSerial(4_999))).toMatchObject({ reason: 1 });
+    expect(pb.index.get(largeCrlSerial(3_000))).toBeNull();
+  });
+
   it('verifies big CRLs signed with other hashes, and refuses big forged ones', async () => {
     const sha384 = await parseCrl((await createLargeCrl(pki.intermediate, { count: 40_000, hash: 'SHA-384' })).der);
     expect(await verifySignature(sha384.signature, key(pki.intermediate))).toEqual({ ok: true });

@@ -38,6 +38,23 @@ describe('Scheduler', () => {
     expect(new Set(skipped)).toEqual(new Set(['slow']));
   }, 15_000);
 
+  it('runs every target of a schedule on its tick, and none of another schedule', async () => {
+    const runs = new Map<string, number>();
+    const s = new Scheduler(64, {
+      run: async (t) => void runs.set(t.name, (runs.get(t.name) ?? 0) + 1),
+      skipped: () => {},
+      lag: () => {},
+    });
+    // Many targets share one schedule (grouped as one cron task; the grouping was once quadratic).
+    const every = Array.from({ length: 2_000 }, (_, i) => target(`t${i}`, '* * * * * *'));
+    s.setTargets([...every, target('yearly', '0 0 1 1 *')], 64);
+    // A tick within 1 s, starts jittered over at most half the interval: all have run by 2.6 s.
+    await sleep(2600);
+    await s.stop(2000);
+    expect(runs.size).toBe(2_000);
+    expect(runs.has('yearly')).toBe(false);
+  }, 10_000);
+
   it('keeps probes in flight under the global limit, and measures the wait as lag', async () => {
     let inFlight = 0;
     let max = 0;

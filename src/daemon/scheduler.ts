@@ -36,7 +36,9 @@ export class Scheduler {
     const groups = new Map<string, ResolvedTarget[]>();
     for (const t of targets) {
       const expr = t.schedule ?? DEFAULT_SCHEDULE;
-      groups.set(expr, [...(groups.get(expr) ?? []), t]);
+      const group = groups.get(expr);
+      if (group) group.push(t);
+      else groups.set(expr, [t]);
     }
     for (const [expr, group] of groups) {
       const task = cron.schedule(expr, () => this.tick(task, group), { name: `tlsprobe ${expr}` });

@@ -1,6 +1,6 @@
 // Iterative CRL parser (RFC 5280 §5.1): walks revokedCertificates in time slices, indexing serials, yielding to the event loop.
 import { setImmediate as yieldLoop } from 'node:timers/promises';
-import { children, content, DerError, expectTlv, oidString, readTlv, serialHex, smallInt, timeMs, whole, type Tlv } from './der.js';
+import { children, content, DerError, expectTlv, oidString, readTlv, readTlvInto, scratchTlv, serialHex, timeMs, whole, type Tlv } from './der.js';
 import { SerialIndex } from './serial-index.js';
 import type { SignatureParts } from './signature.js';
 
@@ -88,9 +88,11 @@ async function sizeEntries(der: Uint8Array, list: Tlv, sliceMs: number): Promise
   let sliceStart = performance.now();
   let count = 0;
   let keyBytes = 0;
+  const entry = scratchTlv();
+  const serial = scratchTlv();
   for (let pos = list.body; pos < list.end; ) {
-    const entry = expectTlv(der, pos, 0x30, list.end, 'RevokedCertificate');
-    const serial = expectTlv(der, entry.body, 0x02, entry.end, 'userCertificate');
+    expectTlv(der, pos, 0x30, list.end, 'RevokedCertificate', entry);
+    expectTlv(der, entry.body, 0x02, entry.end, 'userCertificate', serial);
     keyBytes += serial.end - serial.body;
     pos = entry.end;
     if (++count % (CHECK_EVERY * 4) === 0 && performance.now() - sliceStart > sliceMs) {
@@ -101,23 +103,25 @@ async function sizeEntries(der: Uint8Array, list: Tlv, sliceMs: number): Promise
   return { count, keyBytes };
 }
 
-/** The hot loop: one pass over RevokedCertificate SEQUENCEs, no per-entry objects kept. */
+/** The hot loop: one pass over RevokedCertificate SEQUENCEs, no per-entry objects at all. */
 async function indexEntries(der: Uint8Array, list: Tlv, index: SerialIndex, sliceMs: number): Promise<boolean> {
   let indirect = false;
   let sliceStart = performance.now();
   let n = 0;
+  // Reused for every entry of this parse (no Tlv is read across a yield).
+  const [entry, serial, date, extList, ext, oid, inner] = [scratchTlv(), scratchTlv(), scratchTlv(), scratchTlv(), scratchTlv(), scratchTlv(), scratchTlv()];
   for (let pos = list.body; pos < list.end; ) {
-    const entry = expectTlv(der, pos, 0x30, list.end, 'RevokedCertificate');
-    const serial = expectTlv(der, entry.body, 0x02, entry.end, 'userCertificate');
+    expectTlv(der, pos, 0x30, list.end, 'RevokedCertificate', entry);
+    expectTlv(der, entry.body, 0x02, entry.end, 'userCertificate', serial);
     if (serial.end === serial.body) throw new DerError(`empty serial INTEGER at offset ${serial.start}`);
-    const date = readTlv(der, serial.end, entry.end);
+    readTlvInto(der, serial.end, entry.end, date);
     let reason: number | null = null;
     if (date.end < entry.end) {
-      const extList = expectTlv(der, date.end, 0x30, entry.end, 'crlEntryExtensions');
+      expectTlv(der, date.end, 0x30, entry.end, 'crlEntryExtensions', extList);
       for (let p = extList.body; p < extList.end; ) {
-        const ext = expectTlv(der, p, 0x30, extList.end, 'Extension');
-        const oid = expectTlv(der, ext.body, 0x06, ext.end, 'extnID');
-        if (oidIs(der, oid, REASON_OID)) reason = reasonCode(der, oid, ext);
+        expectTlv(der, p, 0x30, extList.end, 'Extension', ext);
+        expectTlv(der, ext.body, 0x06, ext.end, 'extnID', oid);
+        if (oidIs(der, oid, REASON_OID)) reason = reasonCode(der, oid, ext, inner);
         else if (oidIs(der, oid, CERT_ISSUER_OID)) indirect = true;
         p = ext.end;
       }
@@ -138,13 +142,15 @@ function oidIs(der: Uint8Array, oid: Tlv, want: number[]): boolean {
   return true;
 }
 
-/** extnValue OCTET STRING wrapping ENUMERATED (after an optional critical BOOLEAN). */
-function reasonCode(der: Uint8Array, oid: Tlv, ext: Tlv): number | null {
-  let t = readTlv(der, oid.end, ext.end);
-  if (t.tag === 0x01) t = readTlv(der, t.end, ext.end);
-  if (t.tag !== 0x04) return null;
-  const e = readTlv(der, t.body, t.end);
-  return e.tag === 0x0a ? smallInt(content(der, e)) : null;
+/** extnValue OCTET STRING wrapping ENUMERATED (after an optional critical BOOLEAN); `t` is scratch. */
+function reasonCode(der: Uint8Array, oid: Tlv, ext: Tlv, t: Tlv): number | null {
+  let tag = readTlvInto(der, oid.end, ext.end, t).tag;
+  if (tag === 0x01) tag = readTlvInto(der, t.end, ext.end, t).tag;
+  if (tag !== 0x04) return null;
+  if (readTlvInto(der, t.body, t.end, t).tag !== 0x0a) return null;
+  let v = 0;
+  for (let i = t.body; i < t.end; i++) v = v * 256 + der[i]!;
+  return v;
 }
 
 function crlExtensions(der: Uint8Array, wrapper: Tlv): Pick<ParsedCrl, 'crlNumber' | 'deltaOf' | 'unknownCritical'> {

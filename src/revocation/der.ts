@@ -14,6 +14,14 @@ export class DerError extends Error {
 
 /** Reads the TLV at `pos`, which must end at or before `limit`. Only single-octet tags (all X.509 needs). */
 export function readTlv(buf: Uint8Array, pos: number, limit = buf.length): Tlv {
+  return readTlvInto(buf, pos, limit, { tag: 0, start: 0, body: 0, end: 0 });
+}
+
+/**
+ * readTlv into a caller-owned Tlv: loops over a million CRL entries reuse a few objects instead of
+ * allocating several per entry (that garbage, not the index, was most of a big CRL's peak memory).
+ */
+export function readTlvInto(buf: Uint8Array, pos: number, limit: number, out: Tlv): Tlv {
   if (pos + 2 > limit) throw new DerError(`truncated DER at offset ${pos}`);
   const tag = buf[pos]!;
   if ((tag & 0x1f) === 0x1f) throw new DerError(`multi-octet tag at offset ${pos}`);
@@ -30,15 +38,22 @@ export function readTlv(buf: Uint8Array, pos: number, limit = buf.length): Tlv {
   }
   const end = body + len;
   if (end > limit) throw new DerError(`DER value at offset ${pos} runs past its container`);
-  return { tag, start: pos, body, end };
+  out.tag = tag;
+  out.start = pos;
+  out.body = body;
+  out.end = end;
+  return out;
 }
 
-/** Reads a TLV and insists on its tag. */
-export function expectTlv(buf: Uint8Array, pos: number, tag: number, limit = buf.length, what = 'value'): Tlv {
-  const t = readTlv(buf, pos, limit);
+/** Reads a TLV and insists on its tag (into `out` when given, as readTlvInto). */
+export function expectTlv(buf: Uint8Array, pos: number, tag: number, limit = buf.length, what = 'value', out?: Tlv): Tlv {
+  const t = out ? readTlvInto(buf, pos, limit, out) : readTlv(buf, pos, limit);
   if (t.tag !== tag) throw new DerError(`expected ${what} (tag 0x${tag.toString(16)}) at offset ${pos}, found tag 0x${t.tag.toString(16)}`);
   return t;
 }
+
+/** A Tlv to reuse with readTlvInto/expectTlv. */
+export const scratchTlv = (): Tlv => ({ tag: 0, start: 0, body: 0, end: 0 });
 
 /** The children of a constructed TLV. */
 export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
@@ -91,27 +106,31 @@ export function smallInt(bytes: Uint8Array): number {
 
 /** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSS[.f]Z) to epoch ms (RFC 5280 §4.1.2.5). */
 export function timeMs(buf: Uint8Array, t: Tlv): number {
-  const d = (i: number): number => {
-    const c = buf[t.body + i]! - 0x30;
-    if (c < 0 || c > 9) throw new DerError(`bad digit in time at offset ${t.start}`);
-    return c;
-  };
-  const two = (i: number): number => d(i) * 10 + d(i + 1);
+  const b = t.body;
   let year: number;
   let o: number;
   if (t.tag === 0x17) {
-    if (t.end - t.body < 13) throw new DerError(`short UTCTime at offset ${t.start}`);
-    const yy = two(0);
+    if (t.end - b < 13) throw new DerError(`short UTCTime at offset ${t.start}`);
+    const yy = twoDigits(buf, b, t.start);
     year = yy >= 50 ? 1900 + yy : 2000 + yy; // RFC 5280: 50..99 are 19xx
-    o = 2;
+    o = b + 2;
   } else if (t.tag === 0x18) {
-    if (t.end - t.body < 15) throw new DerError(`short GeneralizedTime at offset ${t.start}`);
-    year = two(0) * 100 + two(2);
-    o = 4;
+    if (t.end - b < 15) throw new DerError(`short GeneralizedTime at offset ${t.start}`);
+    year = twoDigits(buf, b, t.start) * 100 + twoDigits(buf, b + 2, t.start);
+    o = b + 4;
   } else {
     throw new DerError(`expected a time at offset ${t.start}, found tag 0x${t.tag.toString(16)}`);
   }
-  return Date.UTC(year, two(o) - 1, two(o + 2), two(o + 4), two(o + 6), two(o + 8));
+  const s = t.start;
+  return Date.UTC(year, twoDigits(buf, o, s) - 1, twoDigits(buf, o + 2, s), twoDigits(buf, o + 4, s), twoDigits(buf, o + 6, s), twoDigits(buf, o + 8, s));
+}
+
+/** Two ASCII digits at `i` (no closures: timeMs runs once per CRL entry). */
+function twoDigits(buf: Uint8Array, i: number, tlvStart: number): number {
+  const a = buf[i]! - 0x30;
+  const b = buf[i + 1]! - 0x30;
+  if (a < 0 || a > 9 || b < 0 || b > 9) throw new DerError(`bad digit in time at offset ${tlvStart}`);
+  return a * 10 + b;
 }
 
 // Writer: just enough for an OCSP request (RFC 6960 §4.1).
