@@ -15,6 +15,7 @@ have ldapsearch || need+=(ldap-utils)
 have openssl || need+=(openssl)
 have promtool || need+=(prometheus)
 have prometheus || need+=(prometheus)
+have prometheus-blackbox-exporter || need+=(prometheus-blackbox-exporter)   # the bench's smoke run (test/bench-smoke.test.ts)
 have systemd-analyze || need+=(systemd)
 have python3 || need+=(python3-minimal)   # test/helpers/scripted.ts: a listener with a full accept queue
 

@@ -42,7 +42,7 @@ export function blackboxConfig(caFile: string): string {
   ].join('\n');
 }
 
-/** null when the exporter is not installed (scripts/install-bench-deps.sh installs it). */
+/** null when the exporter is not installed (scripts/install-test-deps.sh installs it). */
 export async function startBlackbox(servers: BenchServers, o: BenchOptions): Promise<Blackbox | null> {
   if (!existsSync(BLACKBOX_BIN)) return null;
   const dir = await makeTempDir('blackbox');

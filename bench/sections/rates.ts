@@ -14,7 +14,7 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
   let bb: Blackbox | null = null;
   if (want.blackbox) {
     bb = await startBlackbox(servers, o);
-    if (!bb) report.blackboxSkipped = `${BLACKBOX_BIN} is missing (run scripts/install-bench-deps.sh)`;
+    if (!bb) report.blackboxSkipped = `${BLACKBOX_BIN} is missing (run scripts/install-test-deps.sh)`;
   }
   const empty = (): Record<Kind, LoadResult[]> => ({ https: [], smtp: [] });
   const limit1 = empty();

@@ -1,0 +1,82 @@
+// A tiny run of `npm run bench` (every section, a few probes each), so the benchmark cannot rot
+// unnoticed: it must start its servers and blackbox_exporter, probe without failures, and report.
+// The figures themselves are not judged here (CI machines are noisy); their shape is.
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const RUN = join(import.meta.dirname, '..', 'bench', 'results', 'build', 'bench', 'run.js');
+
+interface Measured {
+  concurrency: number;
+  ok: number;
+  failed: number;
+  rate: number;
+  cpuMs: number | null;
+}
+
+describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
+  it('runs every section against real servers without a failed probe, and reports every target', async () => {
+    // npm test compiles the bench (tsconfig.bench.json) before vitest runs.
+    expect(existsSync(RUN), `${RUN} missing: run "tsc -p tsconfig.bench.json"`).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'tlsprobe-bench-smoke-'));
+    const out = join(dir, 'smoke.json');
+    try {
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          ['--expose-gc', RUN, '--quick', '--duration=0.1', '--rounds=1', '--targets=20', `--out=${out}`],
+          { timeout: 150_000, maxBuffer: 8 * 1024 * 1024 },
+          (err, so, se) => (err ? reject(new Error(`bench failed: ${err.message}\n${so}\n${se}`)) : resolve(so)),
+        );
+      });
+      const r = JSON.parse(readFileSync(out, 'utf8'));
+      expect(r.errors).toEqual({});
+      expect(r.blackboxSkipped, 'blackbox_exporter must run in the smoke run too').toBeUndefined();
+
+      const rows: Array<[string, Measured[]]> = [
+        ['limit https single', r.limit.https.single],
+        ['limit https all cores', r.limit.https.allCores],
+        ['limit smtp single', r.limit.smtp.single],
+        ['limit smtp all cores', r.limit.smtp.allCores],
+        ['blackbox https', r.blackbox.https],
+        ['blackbox smtp', r.blackbox.smtp],
+        ['tlsprobe https', r.tlsprobe.https],
+        ['tlsprobe smtp', r.tlsprobe.smtp],
+        ['capture only https', r.tlsprobe.captureOnly.https],
+        ['capture only smtp', r.tlsprobe.captureOnly.smtp],
+      ];
+      for (const [what, levels] of rows) {
+        expect(levels.length, what).toBeGreaterThan(0);
+        for (const m of levels) {
+          expect(m.failed, `${what} c=${m.concurrency}`).toBe(0);
+          expect(m.ok, `${what} c=${m.concurrency}`).toBeGreaterThan(0);
+          expect(m.rate, `${what} c=${m.concurrency}`).toBeGreaterThan(0);
+        }
+      }
+      expect(r.blackbox.version).toMatch(/blackbox_exporter/);
+
+      expect(r.daemon).toMatchObject({ targets: 20, ok: 20, failed: 0, crlDownloads: 2 });
+      expect(r.daemon.peakRssBytes).toBeGreaterThan(r.daemon.heapAfterGcBytes);
+      expect(r.daemon.scrapeBytes).toBeGreaterThan(0);
+      // The warm cycle downloads nothing; the cold one each distinct CRL URL once.
+      expect(r.coldWarm.cold).toMatchObject({ ok: 20, failed: 0, downloads: r.coldWarm.distinctCrlUrls });
+      expect(r.coldWarm.warm).toMatchObject({ ok: 20, failed: 0, downloads: 0 });
+      expect(r.crl.sizes[0]).toMatchObject({ entries: 10_000 });
+      expect(r.crl.sizes[0].indexBytes).toBeGreaterThan(0);
+
+      // Every target of the issue is judged, with a value.
+      const names = (r.verdicts as Array<{ name: string; value: number | null }>).map((v) => v.name).join('\n');
+      for (const want of ['vs blackbox_exporter, HTTPS', 'vs blackbox_exporter, SMTP', 'vs all-cores limit, HTTPS', 'vs all-cores limit, SMTP', 'peak RSS', '/metrics scrape', 'cycle wall time', 'event-loop delay p99', 'CRL: parse+index', 'CRL: retained memory', 'longest event-loop stall', 'CRL downloads']) {
+        expect(names).toContain(want);
+      }
+      for (const v of r.verdicts) expect(Number.isFinite(v.value), v.name).toBe(true);
+      expect(stdout).toContain('Targets');
+      expect(stdout).toMatch(/^\(4\) Daemon, 20 targets/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
