@@ -7,6 +7,8 @@ import { testChain } from './helpers/certs.js';
 import { testTarget } from './helpers/probe.js';
 import { closedPort } from './helpers/scripted.js';
 import { ProbePool as SourcePool } from '../src/run/worker-pool.js';
+import { runProbe } from '../src/probe/runner.js';
+import { Worker } from 'node:worker_threads';
 
 const DIST = new URL('../dist/run/worker-pool.js', import.meta.url);
 let server: RunningServer;
@@ -26,7 +28,11 @@ describe('ProbePool', () => {
     try {
       const target = testTarget(`smtp://127.0.0.1:${server.port}`);
       const results = await Promise.all(Array.from({ length: 6 }, () => pool.probe(target)));
+      const here = await runProbe(target);
       for (const r of results) {
+        // The worker sends the chain as DER; the main thread parses it into the same CertInfo.
+        expect(r.chain).toEqual(here.chain);
+        expect(Object.keys(r)).toEqual(Object.keys(here));
         expect(r.error).toBeNull();
         expect(r.smtp?.transcript).toEqual(['EHLO probe.example.test', 'STARTTLS', 'EHLO probe.example.test', 'QUIT']);
         expect(r.chain).toHaveLength(2);
@@ -37,6 +43,21 @@ describe('ProbePool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('capture workers load no certificate parser (@peculiar/x509 and its reflect-metadata)', async () => {
+    // reflect-metadata, which src/x509/peculiar.ts imports for @peculiar/x509, installs
+    // Reflect.getMetadata in the thread that loads it: a cheap witness of the module graph.
+    const loads = (module: string): Promise<string> => {
+      const w = new Worker(
+        `const { parentPort } = require('node:worker_threads');
+         import(${JSON.stringify(new URL(module, import.meta.url).href)}).then(() => parentPort.postMessage(typeof Reflect.getMetadata));`,
+        { eval: true },
+      );
+      return new Promise<string>((resolve, reject) => w.once('message', resolve).once('error', reject)).finally(() => w.terminate());
+    };
+    expect(await loads('../dist/run/probe-worker.js')).toBe('undefined');
+    expect(await loads('../dist/probe/runner.js')).toBe('function'); // the witness works
   });
 
   it('runs on the calling thread when there is no worker script (TypeScript sources)', async () => {

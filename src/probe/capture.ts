@@ -1,13 +1,13 @@
-// Reads the negotiated parameters and the presented chain off a finished TLS handshake.
+// Reads the negotiated parameters and the presented chain (as DER) off a finished TLS handshake.
 import type { TLSSocket, DetailedPeerCertificate } from 'node:tls';
-import type { CertInfo, TlsInfo } from './result.js';
-import { certInfoFromDer } from '../x509/cert-info.js';
+import type { TlsInfo } from './result.js';
 import { ProbeError } from './reasons.js';
 import type { PresentedResult } from './presented/index.js';
 
 export interface Captured {
   tls: TlsInfo;
-  chain: CertInfo[];
+  /** Leaf first; each certificate copied into its own buffer (a view into a record buffer would post the whole record). */
+  chainDer: Uint8Array[];
 }
 
 export function captureTls(socket: TLSSocket, ocspResponse: Buffer | null, presented: PresentedResult | null, maxCerts: number): Captured {
@@ -36,7 +36,7 @@ export function captureTls(socket: TLSSocket, ocspResponse: Buffer | null, prese
       chainSource: exact ? 'presented' : 'reconstructed',
       ...(presented && presented.certificates === null ? { chainNote: presented.why } : {}),
     },
-    chain: ders.map((der, i) => certInfoFromDer(der, i)),
+    chainDer: ders.map((der) => Uint8Array.prototype.slice.call(der)),
   };
 }
 

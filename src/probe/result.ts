@@ -121,3 +121,12 @@ export interface ProbeResult {
   revocation?: RevocationInfo;
   checks: CheckResult[];
 }
+
+/**
+ * What a capture returns (src/probe/capture-probe.ts), on a worker thread or here: `chain` is still
+ * empty and the presented certificates are DER, each in its own exact-size buffer. withChain()
+ * (src/probe/runner.ts) turns it into a ProbeResult.
+ */
+export interface CapturedProbe extends ProbeResult {
+  chainDer: Uint8Array[];
+}

@@ -1,7 +1,7 @@
 // Worker-thread entry: runs captures (DNS, connect, dialogue, TLS) off the main thread, where the
 // scheduler, the CRL cache, the checks and the metrics stay. Messages are plain data both ways.
 import { parentPort } from 'node:worker_threads';
-import { runProbe } from '../probe/runner.js';
+import { captureProbe } from '../probe/capture-probe.js';
 import type { ProbeTarget } from '../probe/target.js';
 
 export interface ProbeRequest {
@@ -10,6 +10,7 @@ export interface ProbeRequest {
 }
 
 parentPort?.on('message', (req: ProbeRequest) => {
-  // runProbe never throws: every failure is a result with a reason.
-  void runProbe(req.target).then((result) => parentPort!.postMessage({ id: req.id, result }));
+  // captureProbe never throws: every failure is a result with a reason. The chain goes back as DER:
+  // this thread loads no certificate parser, and the main thread parses each certificate once.
+  void captureProbe(req.target).then((result) => parentPort!.postMessage({ id: req.id, result }));
 });

@@ -5,9 +5,9 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
-import type { ProbeResult } from '../probe/result.js';
+import type { CapturedProbe, ProbeResult } from '../probe/result.js';
 import type { ProbeTarget } from '../probe/target.js';
-import { runProbe } from '../probe/runner.js';
+import { runProbe, withChain } from '../probe/runner.js';
 import { ProbeError } from '../probe/reasons.js';
 
 interface Slot {
@@ -60,10 +60,10 @@ export class ProbePool {
   private spawn(): Slot {
     const worker = new Worker(SCRIPT, { resourceLimits: WORKER_LIMITS });
     const slot: Slot = { worker, pending: new Map() };
-    worker.on('message', (m: { id: number; result: ProbeResult }) => {
+    worker.on('message', (m: { id: number; result: CapturedProbe }) => {
       const p = slot.pending.get(m.id);
       slot.pending.delete(m.id);
-      p?.resolve(m.result);
+      p?.resolve(withChain(m.result));
     });
     worker.on('error', (err) => this.lost(slot, err));
     worker.on('exit', (code) => this.lost(slot, new Error(`probe worker exited with code ${code}`)));
