@@ -4,7 +4,7 @@
 import type { CertInfo, ProbeResult } from '../probe/result.js';
 import type { StoredTarget } from '../daemon/store.js';
 import type { CrlUrlResult } from '../revocation/types.js';
-import { familyHeader, sampleLine } from './exposition.js';
+import { familyHeader, formatValue, labelPairs, sampleLine } from './exposition.js';
 import { BlockPacker, type PackedBody } from './packed-body.js';
 
 type Labels = Record<string, string>;
@@ -143,24 +143,29 @@ export interface RenderedSeries {
  * took ~90 MB of heap, four times the text they hold.
  */
 export function renderTargetSeries(name: string, perAddress: boolean, results: ProbeResult[]): RenderedSeries {
-  const parts: string[] = [];
-  const ends = new Uint32Array(RESULT_SPECS.length);
-  let length = 0;
-  RESULT_SPECS.forEach((spec, i) => {
-    for (const r of results) {
-      const base = { target: name, address: perAddress ? (r.address ?? '') : '' };
+  // The target's own labels are escaped once per result, not once per sample.
+  const bases = results.map((r) => labelPairs({ target: name, address: perAddress ? (r.address ?? '') : '' }));
+  const families = RESULT_SPECS.map((spec) => {
+    let text = '';
+    results.forEach((r, j) => {
       for (const row of spec.rows(r)) {
-        const line = sampleLine(spec.name, { ...base, ...row.labels }, row.value);
-        parts.push(line);
-        length += Buffer.byteLength(line);
+        const extra = row.labels ? labelPairs(row.labels) : '';
+        text += `${spec.name}{${bases[j]}${extra ? `,${extra}` : ''}} ${formatValue(row.value)}\n`;
       }
-    }
-    ends[i] = length;
+    });
+    return text;
   });
+  let length = 0;
+  for (const f of families) length += Buffer.byteLength(f);
   // Its own allocation, exactly this size: Buffer.from() would slice a shared 8 KiB pool slab, and
   // one surviving target would then keep a whole slab alive.
   const bytes = Buffer.allocUnsafeSlow(length);
-  bytes.write(parts.join(''));
+  const ends = new Uint32Array(RESULT_SPECS.length);
+  let at = 0;
+  families.forEach((f, i) => {
+    at += bytes.write(f, at);
+    ends[i] = at;
+  });
   return { bytes, ends };
 }
 
