@@ -43,6 +43,7 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
         ['limit smtp all cores', r.limit.smtp.allCores],
         ['blackbox https', r.blackbox.https],
         ['blackbox smtp', r.blackbox.smtp],
+        ['blackbox smtp, same dialogue as tlsprobe', r.blackbox.smtpSameDialogue],
         ['tlsprobe https', r.tlsprobe.https],
         ['tlsprobe smtp', r.tlsprobe.smtp],
         ['capture only https', r.tlsprobe.captureOnly.https],

@@ -44,6 +44,7 @@ export function formatReport(r: Report): string {
     line('(1) limit, 1 process', lim?.single);
     line(`(1) limit, all ${m.cores} cores`, lim?.allCores);
     line(`(2) ${r.blackbox?.version ?? 'blackbox_exporter'}`, bb);
+    if (k === 'smtp') line('    same dialogue as tlsprobe (EHLO in TLS, 221)', r.blackbox?.smtpSameDialogue);
     line('(3) tlsprobe, full probe', tp);
     line('    capture only, calling thread (runProbe)', r.tlsprobe?.captureOnly[k]);
     line('    capture, exactChain off', r.tlsprobe?.captureNoTap[k]);
@@ -58,11 +59,14 @@ export function formatReport(r: Report): string {
     cpu('CPU ms per handshake, limit 1 process', lim?.single);
     cpu('CPU ms per handshake, limit all cores', lim?.allCores);
     cpu('CPU ms per probe, blackbox_exporter', bb);
+    if (k === 'smtp') cpu('CPU ms per probe, blackbox, same dialogue', r.blackbox?.smtpSameDialogue);
     cpu('CPU ms per probe, tlsprobe', tp);
     cpu('CPU ms per probe, capture, calling thread', r.tlsprobe?.captureOnly[k]);
     if (tp && lim) rows.push(['  tlsprobe ÷ all-cores limit', ...m.levels.map((c) => ratio(at(tp, c), at(lim.allCores, c)))]);
     if (tp && lim) rows.push(['  tlsprobe ÷ 1-process limit', ...m.levels.map((c) => ratio(at(tp, c), at(lim.single, c)))]);
     if (tp && bb) rows.push(['  tlsprobe ÷ blackbox_exporter', ...m.levels.map((c) => ratio(at(tp, c), at(bb, c)))]);
+    const same = k === 'smtp' ? r.blackbox?.smtpSameDialogue : undefined;
+    if (tp && same?.length) rows.push(['  tlsprobe ÷ blackbox, same dialogue', ...m.levels.map((c) => ratio(at(tp, c), at(same, c)))]);
   }
   if (r.limit || r.blackbox || r.tlsprobe) out.push('Handshakes / probes per second', table(rows), ...notes, '');
   if (r.blackboxSkipped) out.push(`(2) blackbox_exporter not measured: ${r.blackboxSkipped}`, '');

@@ -19,12 +19,14 @@ export interface BlackboxResult {
   version: string;
   https: LoadResult[];
   smtp: LoadResult[];
+  /** At the judged level: the SMTP module given tlsprobe's dialogue (EHLO after STARTTLS, QUIT answered by 221). */
+  smtpSameDialogue: LoadResult[];
 }
 
 export interface Blackbox {
   version: string;
-  /** Key `blackbox`. */
-  contender(kind: Kind, concurrency: number): Contender;
+  /** Key `blackbox`; with `sameDialogue` (SMTP only) key `blackboxSameDialogue`. */
+  contender(kind: Kind, concurrency: number, sameDialogue?: boolean): Contender;
   stop(): Promise<void>;
 }
 
@@ -34,12 +36,17 @@ export function blackboxConfig(caFile: string): string {
   return [
     'modules:',
     ...module('tls_nginx', ['      tls: true']),
-    ...module('smtp_starttls', [
-      '      query_response:',
-      ...['expect: "^220"', 'send: "EHLO bench"', 'expect: "^250 "', 'send: "STARTTLS"', 'expect: "^220"', 'starttls: true', 'send: "QUIT"'].map((s) => `        - ${s}`),
-    ]),
+    ...module('smtp_starttls', smtpSteps(['send: "QUIT"'])),
+    // What tlsprobe's SMTP probe does after the handshake (the capabilities inside TLS, a polite QUIT):
+    // the same work on both sides, for a like-for-like comparison.
+    ...module('smtp_starttls_tlsprobe_dialogue', smtpSteps(['send: "EHLO bench"', 'expect: "^250 "', 'send: "QUIT"', 'expect: "^221"'])),
     '',
   ].join('\n');
+}
+
+function smtpSteps(afterTls: string[]): string[] {
+  const steps = ['expect: "^220"', 'send: "EHLO bench"', 'expect: "^250 "', 'send: "STARTTLS"', 'expect: "^220"', 'starttls: true', ...afterTls];
+  return ['      query_response:', ...steps.map((x) => `        - ${x}`)];
 }
 
 /** null when the exporter is not installed (scripts/install-test-deps.sh installs it). */
@@ -63,21 +70,21 @@ export async function startBlackbox(servers: BenchServers, o: BenchOptions): Pro
   try {
     await sp.waitReady(HOST, [port]);
     const p = (pool = new Pool(`http://${HOST}:${port}`, { connections: Math.max(...o.levels), pipelining: 1 }));
-    const probe = (kind: Kind) => async (): Promise<boolean> => {
-      const module = kind === 'https' ? 'tls_nginx' : 'smtp_starttls';
+    const probe = (kind: Kind, sameDialogue = false) => async (): Promise<boolean> => {
+      const module = kind === 'https' ? 'tls_nginx' : sameDialogue ? 'smtp_starttls_tlsprobe_dialogue' : 'smtp_starttls';
       const target = kind === 'https' ? servers.httpsPort : servers.smtpPort;
       const res = await p.request({ method: 'GET', path: `/probe?module=${module}&target=${HOST}:${target}`, headersTimeout: 15_000, bodyTimeout: 15_000 });
       const body = await res.body.text();
       if (res.statusCode !== 200) throw new Error(`blackbox_exporter answered HTTP ${res.statusCode}`);
       return /^probe_success 1$/m.test(body);
     };
-    for (const kind of ['https', 'smtp'] as const) {
-      if (!(await probe(kind)())) throw new Error(`blackbox_exporter: the ${kind} probe does not succeed; check the module config`);
+    for (const [kind, same] of [['https', false], ['smtp', false], ['smtp', true]] as const) {
+      if (!(await probe(kind, same)())) throw new Error(`blackbox_exporter: the ${kind}${same ? ' (same dialogue)' : ''} probe does not succeed; check the module config`);
     }
     const version = (await run(BLACKBOX_BIN, ['--version'], 10_000).catch(() => '')).split('\n')[0]!.replace(/\s*\(.*$/, '');
     const exporterCpu = (): number | null => (sp.pid === undefined ? null : processCpuMs(sp.pid));
-    const contender = (kind: Kind, c: number): Contender => {
-      const inner = opContender('blackbox', probe(kind), c, o.maxOps);
+    const contender = (kind: Kind, c: number, sameDialogue = false): Contender => {
+      const inner = opContender(sameDialogue ? 'blackboxSameDialogue' : 'blackbox', probe(kind, sameDialogue), c, o.maxOps);
       return {
         ...inner,
         // The exporter's own CPU time, not that of this process's client driving /probe.

@@ -20,6 +20,7 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
   const limit1 = empty();
   const limitAll = empty();
   const blackbox = empty();
+  const blackboxSameDialogue: LoadResult[] = [];
   const tlsprobe = empty();
   const captureOnly = empty();
   const captureNoTap = empty();
@@ -34,6 +35,7 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
             contenders.push(...(await limitContenders({ kind, port, servername: SERVERNAME }, servers.rootPem, o, c)));
           }
           if (bb) contenders.push(bb.contender(kind, c));
+          if (bb && kind === 'smtp' && c === o.judgeLevel) contenders.push(bb.contender(kind, c, true));
           if (want.tlsprobe) contenders.push(...(await tlsprobeContenders(servers, kind, c, o)));
         } catch (err) {
           for (const x of contenders) await x.close?.();
@@ -44,6 +46,7 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
         put('limit1', limit1);
         put('limitAll', limitAll);
         put('blackbox', blackbox);
+        if (got.has('blackboxSameDialogue')) blackboxSameDialogue.push(got.get('blackboxSameDialogue')!);
         put('tlsprobe', tlsprobe);
         put('captureOnly', captureOnly);
         put('captureNoTap', captureNoTap);
@@ -53,6 +56,6 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
     await bb?.stop();
   }
   if (want.limit) report.limit = { https: { single: limit1.https, allCores: limitAll.https }, smtp: { single: limit1.smtp, allCores: limitAll.smtp } };
-  if (bb) report.blackbox = { version: bb.version, ...blackbox };
+  if (bb) report.blackbox = { version: bb.version, ...blackbox, smtpSameDialogue: blackboxSameDialogue };
   if (want.tlsprobe) report.tlsprobe = { ...tlsprobe, captureOnly, captureNoTap };
 }
