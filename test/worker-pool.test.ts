@@ -7,7 +7,8 @@ import { testChain } from './helpers/certs.js';
 import { testTarget } from './helpers/probe.js';
 import { closedPort } from './helpers/scripted.js';
 import { ProbePool as SourcePool } from '../src/run/worker-pool.js';
-import { runProbe } from '../src/probe/runner.js';
+import { runProbe, withChain } from '../src/probe/runner.js';
+import { captureProbe } from '../src/probe/capture-probe.js';
 import { Worker } from 'node:worker_threads';
 
 const DIST = new URL('../dist/run/worker-pool.js', import.meta.url);
@@ -43,6 +44,19 @@ describe('ProbePool', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('finishing a capture never throws: a certificate the parser refuses fails the probe with a reason', async () => {
+    const captured = await captureProbe(testTarget(`smtp://127.0.0.1:${server.port}`));
+    expect(captured.chainDer).toHaveLength(2);
+    expect(withChain(structuredClone(captured))).toMatchObject({ ok: true, error: null });
+    const broken = { ...structuredClone(captured), chainDer: [captured.chainDer[0]!.subarray(0, 40), captured.chainDer[1]!] };
+    const r = withChain(broken);
+    expect(r.ok).toBe(false);
+    expect(r.error).toMatchObject({ reason: 'tls_handshake_failed', phase: 'handshake' });
+    expect(r.error!.message).toMatch(/presented certificate could not be parsed/);
+    expect(r.chain).toEqual([]);
+    expect(r.tls?.protocol).toBe(captured.tls?.protocol); // what was captured is kept
   });
 
   it('capture workers load no certificate parser (@peculiar/x509 and its reflect-metadata)', async () => {

@@ -5,6 +5,7 @@ import { captureProbe, type ProbeEnv } from './capture-probe.js';
 import type { CapturedProbe, ProbeResult } from './result.js';
 import type { ProbeTarget } from './target.js';
 import { certInfoFromDer } from '../x509/cert-info.js';
+import { toProbeError } from './errors.js';
 
 export type { ProbeEnv } from './capture-probe.js';
 
@@ -12,9 +13,20 @@ export async function runProbe(target: ProbeTarget, env: ProbeEnv = {}): Promise
   return withChain(await captureProbe(target, env));
 }
 
-/** The result with `chain` filled in from the captured DER (key order kept: `chain` stays where it was). */
+/**
+ * The result with `chain` filled in from the captured DER (key order kept: `chain` stays where it
+ * was). Never throws: a certificate the parser refuses (OpenSSL accepted it) fails the probe as a
+ * handshake failure, as it did when parsing ran inside the handshake phase.
+ */
 export function withChain(captured: CapturedProbe): ProbeResult {
   const { chainDer, ...result } = captured;
-  result.chain = chainDer.map((der, i) => certInfoFromDer(Buffer.from(der.buffer, der.byteOffset, der.byteLength), i));
+  try {
+    result.chain = chainDer.map((der, i) => certInfoFromDer(Buffer.from(der.buffer, der.byteOffset, der.byteLength), i));
+  } catch (err) {
+    const e = toProbeError(new Error(`a presented certificate could not be parsed: ${(err as Error).message}`), 'handshake');
+    result.chain = [];
+    if (result.error === null) result.error = { reason: e.reason, message: e.message, phase: 'handshake' };
+    result.ok = false;
+  }
   return result;
 }
