@@ -80,6 +80,9 @@ describe('CrlCache', () => {
 });
 
 describe('httpFetch', () => {
+  // 20 MB of a pattern (not one repeated byte), so a chunk copied to the wrong offset shows.
+  const LARGE = Buffer.alloc(20_000_000);
+  for (let i = 0; i < LARGE.length; i += 4) LARGE.writeUInt32BE(i, i);
   let server: Server;
   let base: string;
   beforeAll(async () => {
@@ -90,6 +93,7 @@ describe('httpFetch', () => {
         res.writeHead(302, { location: n > 0 ? `/hop/${n - 1}` : '/crl' }).end();
       } else if (url === '/crl') res.end(Buffer.alloc(1000, 1));
       else if (url === '/big') res.end(Buffer.alloc(70_000, 1)); // Content-Length says it up front
+      else if (url === '/large') res.end(LARGE); // declared, and larger than the first block reserved for it
       else if (url === '/stream') {
         res.writeHead(200); // no content-length: the cap applies while streaming
         for (let i = 0; i < 10; i++) res.write(Buffer.alloc(10_000, 2));
@@ -103,6 +107,12 @@ describe('httpFetch', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   const opts = { timeoutMs: 1000, maxBytes: 50_000, maxRedirects: 5 };
+
+  it('returns a declared body larger than the block it first reserves, byte for byte', async () => {
+    const r = await httpFetch(`${base}/large`, { timeoutMs: 10_000, maxBytes: 50_000_000 });
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.body.equals(LARGE)).toBe(true);
+  });
 
   it('fetches, following a bounded number of redirects', async () => {
     expect(await httpFetch(`${base}/hop/4`, opts)).toMatchObject({ ok: true });

@@ -1,6 +1,6 @@
 // Iterative CRL parser (RFC 5280 §5.1): walks revokedCertificates in time slices, indexing serials, yielding to the event loop.
 import { setImmediate as yieldLoop } from 'node:timers/promises';
-import { children, content, DerError, expectTlv, oidString, readTlv, readTlvInto, scratchTlv, serialHex, timeMs, whole, type Tlv } from './der.js';
+import { children, content, DerError, expectTlv, oidString, readTlv, readTlvInto, scratchTlv, serialHex, smallIntAt, timeMs, whole, type Tlv } from './der.js';
 import { SerialIndex } from './serial-index.js';
 import type { SignatureParts } from './signature.js';
 
@@ -147,10 +147,7 @@ function reasonCode(der: Uint8Array, oid: Tlv, ext: Tlv, t: Tlv): number | null 
   let tag = readTlvInto(der, oid.end, ext.end, t).tag;
   if (tag === 0x01) tag = readTlvInto(der, t.end, ext.end, t).tag;
   if (tag !== 0x04) return null;
-  if (readTlvInto(der, t.body, t.end, t).tag !== 0x0a) return null;
-  let v = 0;
-  for (let i = t.body; i < t.end; i++) v = v * 256 + der[i]!;
-  return v;
+  return readTlvInto(der, t.body, t.end, t).tag === 0x0a ? smallIntAt(der, t.body, t.end) : null;
 }
 
 function crlExtensions(der: Uint8Array, wrapper: Tlv): Pick<ParsedCrl, 'crlNumber' | 'deltaOf' | 'unknownCritical'> {
@@ -162,7 +159,7 @@ function crlExtensions(der: Uint8Array, wrapper: Tlv): Pick<ParsedCrl, 'crlNumbe
     const oid = oidString(content(der, parts[0]));
     const critical = parts[1]?.tag === 0x01 && der[parts[1].body] !== 0;
     const value = parts.at(-1)!;
-    const inner = value.tag === 0x04 && value.end > value.body ? readTlv(der, value.body, value.end) : null;
+    const inner = value.end > value.body ? readTlv(der, value.body, value.end) : null;
     if (oid === OID_CRL_NUMBER && inner?.tag === 0x02) out.crlNumber = decimal(der, inner);
     else if (oid === OID_DELTA && inner?.tag === 0x02) out.deltaOf = decimal(der, inner);
     else if (critical && !KNOWN.has(oid)) out.unknownCritical.push(oid);

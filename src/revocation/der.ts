@@ -99,8 +99,13 @@ export function normalizeSerial(hex: string): string {
 
 /** Small non-negative INTEGER/ENUMERATED content as a number (CRL numbers may be larger: see bigHex). */
 export function smallInt(bytes: Uint8Array): number {
+  return smallIntAt(bytes, 0, bytes.length);
+}
+
+/** smallInt over buf[start..end), without a view (the CRL entry loop reads one per entry). */
+export function smallIntAt(buf: Uint8Array, start: number, end: number): number {
   let v = 0;
-  for (const b of bytes) v = v * 256 + b;
+  for (let i = start; i < end; i++) v = v * 256 + buf[i]!;
   return v;
 }
 

@@ -78,8 +78,9 @@ export class SerialIndex {
 
   /** Trims spare capacity (left by duplicates or a bad size guess) so a cached index holds only what it needs. */
   compact(): void {
+    // Keys on their own: sized from the raw serials, they also hold the sign octets add() strips.
+    if (this.keys.length > this.keyLen) this.keys = this.keys.slice(0, this.keyLen);
     if (this.offsets.length > this.count + 1) {
-      this.keys = this.keys.slice(0, this.keyLen);
       this.offsets = this.offsets.slice(0, this.count + 1);
       this.dates = this.dates.slice(0, this.count);
       this.reasons = this.reasons.slice(0, this.count);
