@@ -7,6 +7,7 @@ import { resultExposition } from '../src/metrics/results.js';
 import { BLOCK_BYTES, BlockPacker } from '../src/metrics/packed-body.js';
 import { escapeLabelValue, sampleLine } from '../src/metrics/exposition.js';
 import { resultWith } from './helpers/result.js';
+import type { OcspResponseInfo } from '../src/revocation/types.js';
 
 describe('metrics rendering', () => {
   it('escapes label values as the exposition format requires', () => {
@@ -35,6 +36,22 @@ describe('metrics rendering', () => {
     const promtool = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
     expect(promtool.error, 'promtool missing: run scripts/install-test-deps.sh').toBeUndefined();
     expect(`${promtool.stdout}${promtool.stderr}`.trim()).toBe('');
+  });
+
+  it('tlsprobe_cert_revoked counts only OCSP answers the crl check believes: successful and not failing the signature', async () => {
+    const pki = await createChain({ reuseKeys: true });
+    const staple = (o: Partial<OcspResponseInfo>): OcspResponseInfo => ({
+      responseStatus: 'successful', certStatus: 'revoked', producedAt: null, thisUpdate: null, nextUpdate: null, revokedAt: null, reason: null, signature: 'valid', error: null, ...o,
+    });
+    const revoked = (s: OcspResponseInfo): string => {
+      const r = { ...resultWith([pki.leaf, pki.intermediate]), revocation: { checkedAt: '', crlChecked: false, certificates: [], crls: [], ocsp: { stapled: true, staple: s, queried: [] }, error: null } };
+      const text = Buffer.concat([...resultExposition('', [storedTarget('a', false, [r])]).blocks()]).toString('utf8');
+      return /^tlsprobe_cert_revoked\{[^}]*\} (\d)$/m.exec(text)![1]!;
+    };
+    expect(revoked(staple({}))).toBe('1');
+    expect(revoked(staple({ signature: 'invalid' }))).toBe('0'); // a forged staple proves nothing
+    expect(revoked(staple({ responseStatus: 'tryLater' }))).toBe('0');
+    expect(revoked(staple({ certStatus: 'good' }))).toBe('0');
   });
 
   it('packs pieces into full blocks in order, splitting pieces larger than a block', () => {

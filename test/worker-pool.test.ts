@@ -10,6 +10,8 @@ import { ProbePool as SourcePool } from '../src/run/worker-pool.js';
 import { runProbe, withChain } from '../src/probe/runner.js';
 import { captureProbe } from '../src/probe/capture-probe.js';
 import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { tempFiles } from './helpers/cli.js';
 
 const DIST = new URL('../dist/run/worker-pool.js', import.meta.url);
 let server: RunningServer;
@@ -68,10 +70,27 @@ describe('ProbePool', () => {
          import(${JSON.stringify(new URL(module, import.meta.url).href)}).then(() => parentPort.postMessage(typeof Reflect.getMetadata));`,
         { eval: true },
       );
-      return new Promise<string>((resolve, reject) => w.once('message', resolve).once('error', reject)).finally(() => w.terminate());
+      return new Promise<string>((resolve, reject) => w.once('message', resolve).once('error', reject).once('exit', (code) => reject(new Error(`worker exited (${code}) without answering`)))).finally(() => w.terminate());
     };
     expect(await loads('../dist/run/probe-worker.js')).toBe('undefined');
     expect(await loads('../dist/probe/runner.js')).toBe('function'); // the witness works
+  });
+
+  it('stops replacing workers that die before answering (no respawn loop) and probes on the calling thread', async () => {
+    const script = join(tempFiles({ 'crash.mjs': "throw new Error('broken build');\n" }), 'crash.mjs');
+    const why: string[] = [];
+    const pool = new SourcePool(2, { script, onBroken: (w) => why.push(w) });
+    try {
+      const target = testTarget(`smtp://127.0.0.1:${server.port}`);
+      const first = await pool.probe(target); // sent to a dying worker, or run here once the pool gave up
+      expect(first.ok || first.error?.reason === 'internal_error').toBe(true);
+      for (const until = Date.now() + 10_000; pool.broken === null && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+      expect(pool.broken).toMatch(/died 3 times in a row before answering \(last: .*broken build/);
+      expect(why).toEqual([pool.broken]);
+      expect((await pool.probe(target)).ok).toBe(true);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('runs on the calling thread when there is no worker script (TypeScript sources)', async () => {

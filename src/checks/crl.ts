@@ -74,20 +74,32 @@ function judgeCert(cert: CertRevocation, urls: CrlUrlResult[], leafRev: Revocati
 }
 
 /** Judges the staple and responder answers; returns whether one of them vouches for the leaf. */
+/** The OCSP answers that count: the staple, and responders that answered (a failed query has nothing to judge). */
+export function ocspAnswers(rev: RevocationInfo): Array<{ what: string; response: OcspResponseInfo }> {
+  return [
+    ...(rev.ocsp.staple ? [{ what: 'stapled OCSP response', response: rev.ocsp.staple }] : []),
+    ...rev.ocsp.queried.flatMap((q) => (q.status === 'ok' && q.response ? [{ what: `OCSP responder ${q.url}`, response: q.response }] : [])),
+  ];
+}
+
+/** An OCSP answer that proves revocation: successful and not failing its signature check. */
+export function ocspSaysRevoked(r: OcspResponseInfo): boolean {
+  return r.responseStatus === 'successful' && r.signature !== 'invalid' && r.certStatus === 'revoked';
+}
+
 function judgeOcsp(rev: RevocationInfo, v: Verdicts): boolean {
   let good = false;
   const judge = (what: string, r: OcspResponseInfo): void => {
     if (r.responseStatus !== 'successful') return void v.warnings.push(`${what}: ${r.responseStatus}${r.error ? ` (${r.error})` : ''}`);
     if (r.signature === 'invalid') return void v.failures.push(`${what} is not signed by the leaf's issuer or its delegated responder`);
-    if (r.certStatus === 'revoked') return void v.failures.push(`${what} says the leaf is revoked since ${day(r.revokedAt)} (${why(r.reason)})`);
+    if (ocspSaysRevoked(r)) return void v.failures.push(`${what} says the leaf is revoked since ${day(r.revokedAt)} (${why(r.reason)})`);
     if (r.certStatus === null) return void v.warnings.push(`${what} has no answer for the leaf`);
     if (r.certStatus === 'unknown') return void v.warnings.push(`${what} does not know the leaf (status unknown)`);
     if (r.nextUpdate !== null && r.nextUpdate < rev.checkedAt) return void v.warnings.push(`${what} expired at ${day(r.nextUpdate)} (clients ignore it)`);
     // Only a verified answer may stand in for an unavailable CRL.
     if (r.signature === 'valid') good = true;
   };
-  if (rev.ocsp.staple) judge('stapled OCSP response', rev.ocsp.staple);
-  for (const q of rev.ocsp.queried) if (q.status === 'ok' && q.response) judge(`OCSP responder ${q.url}`, q.response);
+  for (const a of ocspAnswers(rev)) judge(a.what, a.response);
   return good;
 }
 

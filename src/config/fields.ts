@@ -6,8 +6,6 @@ import * as z from 'zod';
 import cron from 'node-cron';
 import { parseDuration, formatDuration } from './duration.js';
 import { EKU_OIDS } from '../x509/eku.js';
-
-export { EKU_OIDS };
 import { Secret } from '../revocation/secret.js';
 
 /** A string, or a list of them: always a list after parsing. */

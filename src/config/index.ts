@@ -5,5 +5,4 @@ export { parseDuration, formatDuration } from './duration.js';
 export { resolveTargets, resolveTarget, DEFAULT_TIMEOUT_MS, type ResolvedTarget, type ResolvedExpect } from './resolve.js';
 export { checkCaFiles, checkPemBundle } from './cafiles.js';
 export { Positions, formatPath, type PathSegment, type Located } from './positions.js';
-export { EKU_OIDS } from './fields.js';
 export { configSchema, type Config, type DefaultsConfig, type TargetConfig, type ExpectConfig, type ExpiryConfig } from './schema.js';

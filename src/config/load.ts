@@ -1,11 +1,10 @@
 // Reads targets.yaml: YAML (with positions) -> zod validation -> Config, or one ConfigError with every issue.
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { checkCaFiles } from './cafiles.js';
 import { crossFieldIssues } from './checks.js';
 import { ConfigError, errorMap, fromZod, issueAt, type ConfigIssue } from './issues.js';
-import { Positions, type PathSegment } from './positions.js';
+import type { Positions, PathSegment } from './positions.js';
+import { readConfigText, readYaml } from './yaml-source.js';
 import { configSchema, type Config } from './schema.js';
 
 export interface ParseOptions {
@@ -25,15 +24,7 @@ export function parseConfig(text: string, file: string, opts: ParseOptions = {})
 
 /** Like parseConfig, also returning the positions (to report later checks, e.g. CA files, by line). */
 export function parseWithPositions(text: string, file: string, opts: ParseOptions = {}): Parsed {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'silent', uniqueKeys: true });
-  const positions = new Positions(file, doc, lineCounter);
-  const yamlIssues = [...doc.errors, ...doc.warnings].map((e): ConfigIssue => {
-    const { line, col } = lineCounter.linePos(e.pos[0]);
-    return { file, line, column: col, path: '', message: e.message };
-  });
-  if (yamlIssues.length) throw new ConfigError(yamlIssues);
-  const data = toJS(doc, positions);
+  const { data, positions } = readYaml(text, file);
   if (data === null || data === undefined) {
     throw new ConfigError([{ file, line: 1, column: 1, path: '', message: 'the file is empty (expected a mapping with a `targets` list)' }]);
   }
@@ -48,37 +39,11 @@ export function parseWithPositions(text: string, file: string, opts: ParseOption
 
 /** Reads, parses and validates a config file, and checks that its CA files hold certificates. */
 export async function loadConfigFile(path: string, opts: ParseOptions = {}): Promise<Config> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new ConfigError([{ file: path, line: null, column: null, path: '', message: `cannot read config file (${code})` }]);
-  }
+  const text = await readConfigText(path, 'config file');
   const { config, positions } = parseWithPositions(text, path, opts);
   const caIssues = await checkCaFiles(config, positions);
   if (caIssues.length) throw new ConfigError(caIssues);
   return config;
-}
-
-function toJS(doc: Document, positions: Positions): unknown {
-  try {
-    return doc.toJS({ maxAliasCount: 1000 });
-  } catch (e) {
-    // Unresolved aliases and alias bombs surface only here; point at the first alias.
-    let first: number | null = null;
-    let unresolved: number | null = null;
-    visit(doc, {
-      Alias(_, node) {
-        const at = node.range?.[0] ?? null;
-        first ??= at;
-        if (node.resolve(doc) === undefined) return (unresolved = at), visit.BREAK;
-      },
-    });
-    const offset = unresolved ?? first;
-    const where = offset === null ? positions.locate([]) : positions.at(offset);
-    throw new ConfigError([{ file: positions.file, line: where?.line ?? null, column: where?.column ?? null, path: '', message: (e as Error).message }]);
-  }
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -88,7 +88,7 @@ export class Daemon {
     }, this.opts.web ?? null);
     const targets = this.apply(config);
     // Only now: workers keep the process alive, and a start that failed above must let it exit.
-    this.pool = new ProbePool(this.opts.workers);
+    this.pool = new ProbePool(this.opts.workers, { onBroken: (why) => this.opts.log.error('capture workers disabled', { reason: why }) });
     this.opts.log.info('tlsprobe agent started', {
       listen: `${this.http.address.host}:${this.http.address.port}`,
       scheme: this.http.scheme,

@@ -3,10 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod';
-import { ConfigError, errorMap, fromZod, issueAt, type ConfigIssue } from '../config/issues.js';
-import { Positions } from '../config/positions.js';
+import { ConfigError, errorMap, fromZod, issueAt } from '../config/issues.js';
+import type { Positions } from '../config/positions.js';
+import { readConfigText, readYaml } from '../config/yaml-source.js';
 
 /**
  * A bcrypt hash as htpasswd -B, Go's x/crypto/bcrypt and Python's bcrypt write it: $2a$/$2b$/$2y$,
@@ -57,22 +57,9 @@ export function describeWebConfig(w: WebConfig): Record<string, unknown> {
 
 /** Reads and validates a web config; every problem is a ConfigError naming file, line and field (exit 2). */
 export async function loadWebConfig(file: string): Promise<WebConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError([{ file, line: null, column: null, path: '', message: `cannot read web config file (${(e as NodeJS.ErrnoException).code ?? 'error'})` }]);
-  }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, logLevel: 'silent', uniqueKeys: true });
-  const yamlIssues = [...doc.errors, ...doc.warnings].map((e): ConfigIssue => {
-    const { line, col } = lineCounter.linePos(e.pos[0]);
-    return { file, line, column: col, path: '', message: e.message };
-  });
-  if (yamlIssues.length) throw new ConfigError(yamlIssues);
-  const positions = new Positions(file, doc, lineCounter);
+  const { data: raw, positions } = readYaml(await readConfigText(file, 'web config file'), file);
   // An empty file is valid for exporter-toolkit too: plain HTTP, no auth.
-  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const data: unknown = raw ?? {};
   const parsed = schema.safeParse(data, { error: errorMap });
   if (!parsed.success) throw new ConfigError(fromZod(parsed.error, schema, positions));
   const v = parsed.data;

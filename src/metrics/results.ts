@@ -6,6 +6,7 @@ import type { StoredTarget } from '../daemon/store.js';
 import type { CrlUrlResult } from '../revocation/types.js';
 import { familyHeader, formatValue, labelPairs, sampleLine } from './exposition.js';
 import { BlockPacker, type PackedBody } from './packed-body.js';
+import { ocspAnswers, ocspSaysRevoked } from '../checks/crl.js';
 
 type Labels = Record<string, string>;
 interface Row {
@@ -102,10 +103,10 @@ export const RESULT_SPECS: Spec[] = [
   },
 ];
 
+/** The same evidence the crl check fails on: a CRL listing the certificate, or an OCSP answer that proves it. */
 function isRevoked(r: ProbeResult): boolean {
   const rev = r.revocation!;
-  const ocsp = [rev.ocsp.staple, ...rev.ocsp.queried.map((q) => q.response)];
-  return rev.crls.some((c) => c.revoked !== null) || ocsp.some((o) => o?.certStatus === 'revoked');
+  return rev.crls.some((c) => c.revoked !== null) || ocspAnswers(rev).some((a) => ocspSaysRevoked(a.response));
 }
 
 /** What the per-URL CRL series need of one observation: kept instead of the whole result. */

@@ -17,21 +17,8 @@ export interface ProbeEnv {
 
 export async function captureProbe(target: ProbeTarget, env: ProbeEnv = {}): Promise<CapturedProbe> {
   const started = performance.now();
-  const timings: Timings = {};
-  const result: CapturedProbe = {
-    name: target.name,
-    url: target.url.href,
-    address: target.address ?? null,
-    servername: target.servername,
-    ok: false,
-    error: null,
-    startedAt: new Date().toISOString(),
-    tls: null,
-    chain: [],
-    timings,
-    checks: [],
-    chainDer: [],
-  };
+  const result = emptyResult(target);
+  const timings = result.timings;
   const driver = DRIVERS[target.url.protocol] as Driver<unknown>;
   const details = driver.newDetails(target);
   const key = RESULT_KEY[target.url.protocol];
@@ -77,6 +64,24 @@ export async function captureProbe(target: ProbeTarget, env: ProbeEnv = {}): Pro
   }
   result.ok = result.error === null;
   return result;
+}
+
+/** A result with nothing captured yet (also what a probe that never ran reports, with its error set). */
+export function emptyResult(target: ProbeTarget, error: ProbeError | null = null): CapturedProbe {
+  return {
+    name: target.name,
+    url: target.url.href,
+    address: target.address ?? null,
+    servername: target.servername,
+    ok: false,
+    error: error && { reason: error.reason, message: error.message, phase: error.phase ?? null },
+    startedAt: new Date().toISOString(),
+    tls: null,
+    chain: [],
+    timings: {},
+    checks: [],
+    chainDer: [],
+  };
 }
 
 async function timed<T>(timings: Timings, phase: 'dns' | 'connect', fn: () => Promise<T>): Promise<T> {

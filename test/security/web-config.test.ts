@@ -42,6 +42,7 @@ describe('loadWebConfig: strict, every problem located', () => {
     ['an unknown TLS key (client auth is not implemented)', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  client_auth_type: RequireAndVerifyClientCert\n', /web\.yml:4:3: tls_server_config\.client_auth_type: unknown key/],
     ['a password instead of a hash', 'basic_auth_users:\n  prometheus: hunter2\n', /web\.yml:2:15: basic_auth_users\.prometheus: is not a bcrypt hash/],
     ['YAML syntax', 'basic_auth_users: [\n', /web\.yml:\d+:\d+: /],
+    ['an unresolved alias (a crash before: the error came from toJS)', 'basic_auth_users: *nope\n', /web\.yml:1:19: /],
     ['a missing key file', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: nope.pem\n', /web\.yml:3:13: tls_server_config\.key_file: .*nope\.pem: not readable \(ENOENT\)/],
     ['a cert file that is no certificate', 'tls_server_config:\n  cert_file: not-a-cert.pem\n  key_file: key.pem\n', /web\.yml:2:14: tls_server_config\.cert_file: not-a-cert\.pem: contains no PEM certificate/],
     ['a key that does not match the certificate', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: other-key.pem\n', /tls_server_config\.key_file: other-key\.pem does not go with cert\.pem/],
