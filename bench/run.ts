@@ -21,6 +21,7 @@ if (o.reportFile) {
   console.log(formatReport(old));
   process.exit(0);
 }
+const pick = <T, K extends keyof T>(x: T, keys: K[]): Pick<T, K> => Object.fromEntries(keys.map((k) => [k, x[k]])) as Pick<T, K>;
 const started = performance.now();
 const report: Report = {
   meta: {
@@ -28,12 +29,7 @@ const report: Report = {
     node: process.version,
     cores: o.cores,
     cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
-    quick: o.quick,
-    levels: o.levels,
-    judgeLevel: o.judgeLevel,
-    warmupMs: o.warmupMs,
-    durationMs: o.durationMs,
-    rounds: o.rounds,
+    ...pick(o, ['quick', 'levels', 'judgeLevel', 'warmupMs', 'durationMs', 'rounds']),
   },
   verdicts: [],
   errors: {},

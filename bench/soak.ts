@@ -58,17 +58,18 @@ function extra(before: string[], after: string[]): string[] {
   });
 }
 
-function scrape(url: string): Promise<boolean> {
+/** The /metrics body, or null when the scrape failed (error, 5 s timeout, not HTTP 200). */
+function scrape(url: string): Promise<string | null> {
   return new Promise((resolve) => {
     const req = http.get(url, { timeout: 5000, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve(res.statusCode === 200 && body.includes(`tlsprobe_targets ${TARGETS}`)));
-      res.on('error', () => resolve(false));
+      res.on('end', () => resolve(res.statusCode === 200 ? body : null));
+      res.on('error', () => resolve(null));
     });
     req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
+    req.on('error', () => resolve(null));
   });
 }
 
@@ -118,16 +119,16 @@ it(`soak: ${TARGETS} targets for ${SECONDS}s`, async () => {
   const end = Date.now() + SECONDS * 1000;
   while (Date.now() < end) {
     const tick = Date.now();
-    (await scrape(`${daemon.url}/metrics`)) ? scrapes.ok++ : scrapes.failed++;
+    (await scrape(`${daemon.url}/metrics`))?.includes(`tlsprobe_targets ${TARGETS}`) ? scrapes.ok++ : scrapes.failed++;
     handleSamples.push(process.getActiveResourcesInfo().length);
     heapSamples.push(process.memoryUsage().heapUsed);
     await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - tick))));
   }
-  const metrics = await new Promise<string>((resolve) => http.get(`${daemon.url}/metrics`, { agent: false }, (res) => { let b = ''; res.on('data', (c) => (b += c)); res.on('end', () => resolve(b)); }));
-  const probes = [...metrics.matchAll(/^tlsprobe_probes_total\{result="(\w+)",reason="(\w*)"\} (\d+)/gm)];
+  const metrics = await scrape(`${daemon.url}/metrics`);
+  const probes = [...(metrics ?? '').matchAll(/^tlsprobe_probes_total\{result="(\w+)",reason="(\w*)"\} (\d+)/gm)];
   const probesRun = probes.reduce((n, m) => n + Number(m[3]), 0);
   const reasons = Object.fromEntries(probes.map((m) => [m[2] || m[1], Number(m[3])]));
-  const skipped = Number(/^tlsprobe_scheduled_runs_skipped_total\{reason="overlap"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
+  const skipped = Number(/^tlsprobe_scheduled_runs_skipped_total\{reason="overlap"\} (\d+)/m.exec(metrics ?? '')?.[1] ?? 0);
   const inFlightAtStop = daemon.inFlight;
   await daemon.stop();
   const typesEnd = await settled();
@@ -148,6 +149,7 @@ it(`soak: ${TARGETS} targets for ${SECONDS}s`, async () => {
     scrapes, probesRun, skippedOverlap: skipped, reasons, logLines, rss: MiB(rss),
   };
   console.log(`tlsprobe soak summary\n${JSON.stringify(summary, null, 2)}`);
+  expect(metrics, 'the final /metrics scrape answered').not.toBeNull();
   expect(scrapes.failed, 'every scrape answered').toBe(0);
   expect(probesRun, 'probes ran on schedule').toBeGreaterThan(TARGETS * Math.max(1, Math.floor(SECONDS / 3) - 2) * 0.5);
   expect(heapEnd - heap1, `heap grew from ${MiB(heap1)} to ${MiB(heapEnd)}`).toBeLessThan(HEAP_GROWTH_MAX);

@@ -14,7 +14,7 @@ interface Measured {
   ok: number;
   failed: number;
   rate: number;
-  cpuMs: number | null;
+  cpuMs?: number;
 }
 
 describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
@@ -55,12 +55,13 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
           expect(m.failed, `${what} c=${m.concurrency}`).toBe(0);
           expect(m.ok, `${what} c=${m.concurrency}`).toBeGreaterThan(0);
           expect(m.rate, `${what} c=${m.concurrency}`).toBeGreaterThan(0);
+          // The "CPU ms per handshake/probe" lines.
+          expect(m.cpuMs, `${what} c=${m.concurrency} cpuMs`).toBeGreaterThan(0);
         }
       }
-      expect(r.blackbox.version).toMatch(/blackbox_exporter/);
+      expect(r.blackbox.version, 'the version line of blackbox_exporter --version').toMatch(/version \d/);
 
       expect(r.daemon).toMatchObject({ targets: 20, ok: 20, failed: 0, crlDownloads: 2 });
-      expect(r.daemon.peakRssBytes).toBeGreaterThan(r.daemon.heapAfterGcBytes);
       expect(r.daemon.scrapeBytes).toBeGreaterThan(0);
       // The warm cycle downloads nothing; the cold one each distinct CRL URL once.
       expect(r.coldWarm.cold).toMatchObject({ ok: 20, failed: 0, downloads: r.coldWarm.distinctCrlUrls });

@@ -8,8 +8,6 @@ export interface IndexedCrl {
   /** Bytes the index's typed arrays hold (as the cache accounts for them). */
   byteSize: number;
   lookup(serialHex: string): boolean;
-  /** What has to stay alive for the index to work (measured as retained memory). */
-  keep: unknown;
 }
 
 /** Parse and index: what the cache does with a downloaded CRL before it can answer lookups. */
@@ -17,7 +15,7 @@ export async function parseAndIndex(der: Uint8Array): Promise<{ crl: IndexedCrl;
   const parsed = await parseCrl(der);
   const index = parsed.index;
   return {
-    crl: { size: index.size, byteSize: index.byteSize, lookup: (s) => index.get(s) !== null, keep: index },
+    crl: { size: index.size, byteSize: index.byteSize, lookup: (s) => index.get(s) !== null },
     verify: async (issuerPem) => (await verifySignature(parsed.signature, new X509Certificate(issuerPem).publicKey)).ok,
   };
 }

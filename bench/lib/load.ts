@@ -15,6 +15,20 @@ export interface LoadResult {
   cpuMs?: number;
 }
 
+const MAX_ERRORS = 5;
+
+/** Adds `n` occurrences of `msg` to `into`, keeping at most MAX_ERRORS distinct messages (later new ones are dropped). */
+function noteError(into: Record<string, number>, msg: string, n = 1): void {
+  if (msg in into || Object.keys(into).length < MAX_ERRORS) into[msg] = (into[msg] ?? 0) + n;
+}
+
+/** The error tallies of `parts` summed, within the same cap. */
+function mergeErrors(parts: Array<{ errors: Record<string, number> }>): Record<string, number> {
+  const errors: Record<string, number> = {};
+  for (const p of parts) for (const [k, v] of Object.entries(p.errors)) noteError(errors, k, v);
+  return errors;
+}
+
 /** An operation: true when it succeeded (a failure may also throw). */
 export type Op = () => Promise<boolean>;
 
@@ -25,10 +39,7 @@ export async function closedLoop(op: Op, concurrency: number, durationMs: number
   let ok = 0;
   let failed = 0;
   const errors: Record<string, number> = {};
-  const note = (msg: string): void => {
-    const key = msg.slice(0, 120);
-    if (key in errors || Object.keys(errors).length < 5) errors[key] = (errors[key] ?? 0) + 1;
-  };
+  const note = (msg: string): void => noteError(errors, msg.slice(0, 120));
   const loop = async (): Promise<void> => {
     while (performance.now() < end && launched < maxOps) {
       launched++;
@@ -50,9 +61,7 @@ export async function closedLoop(op: Op, concurrency: number, durationMs: number
 export function combine(parts: LoadResult[], concurrency: number): LoadResult {
   const ms = Math.max(...parts.map((p) => p.ms));
   const ok = parts.reduce((n, p) => n + p.ok, 0);
-  const errors: Record<string, number> = {};
-  for (const p of parts) for (const [k, v] of Object.entries(p.errors)) errors[k] = (errors[k] ?? 0) + v;
-  return { concurrency, ok, failed: parts.reduce((n, p) => n + p.failed, 0), ms, rate: (ok * 1000) / ms, errors };
+  return { concurrency, ok, failed: parts.reduce((n, p) => n + p.failed, 0), ms, rate: (ok * 1000) / ms, errors: mergeErrors(parts) };
 }
 
 /** One client under test at one concurrency level. */
@@ -102,15 +111,13 @@ export async function interleave(contenders: Contender[], o: { warmupMs: number;
   }
   const out = new Map<string, LoadResult>();
   for (const [key, parts] of all) {
-    const errors: Record<string, number> = {};
-    for (const p of parts) for (const [k, v] of Object.entries(p.errors)) errors[k] = (errors[k] ?? 0) + v;
     out.set(key, {
       concurrency: parts[0]!.concurrency,
       ok: parts.reduce((n, p) => n + p.ok, 0),
       failed: parts.reduce((n, p) => n + p.failed, 0),
       ms: parts.reduce((n, p) => n + p.ms, 0),
       rate: median(parts.map((p) => p.rate)),
-      errors,
+      errors: mergeErrors(parts),
       rounds: parts.map((p) => Math.round(p.rate)),
       ...(parts.every((p) => p.cpuMs !== undefined) ? { cpuMs: parts.reduce((n, p) => n + p.cpuMs!, 0) } : {}),
     });

@@ -4,6 +4,7 @@ import type { ColdWarmResult } from '../sections/coldwarm.js';
 import type { CrlResult } from '../sections/crl.js';
 import type { DaemonResult } from '../sections/daemon.js';
 import type { LimitResult } from '../sections/limit.js';
+import type { BenchOptions } from './options.js';
 import type { TlsprobeResult } from '../sections/tlsprobe.js';
 
 export interface Verdict {
@@ -18,17 +19,10 @@ export interface Verdict {
 }
 
 export interface Report {
-  meta: {
+  meta: Pick<BenchOptions, 'quick' | 'levels' | 'judgeLevel' | 'warmupMs' | 'durationMs' | 'rounds' | 'cores'> & {
     date: string;
     node: string;
-    cores: number;
     cpu: string;
-    quick: boolean;
-    levels: number[];
-    judgeLevel: number;
-    warmupMs: number;
-    durationMs: number;
-    rounds: number;
     totalMs?: number;
   };
   limit?: { https: LimitResult; smtp: LimitResult };

@@ -1,6 +1,6 @@
 // The bench's servers on loopback: a plain-HTTP nginx serving the CRLs, then HTTPS nginx and Postfix with an RSA-2048 chain whose CDPs point at it.
 import { join } from 'node:path';
-import { createChain, createCrl, createLargeCrl, type Chain } from '../../src/pki/index.js';
+import { createChain, createCrl, createLargeCrl } from '../../src/pki/index.js';
 import { startNginx, type NginxInstance } from '../../test/harness/nginx.js';
 import { startPostfix, type PostfixInstance } from '../../test/harness/postfix.js';
 import { makeTempDir, removeTempDir, writeFileMode } from '../../test/harness/tmp.js';
@@ -8,7 +8,6 @@ import { makeTempDir, removeTempDir, writeFileMode } from '../../test/harness/tm
 export const SERVERNAME = 'mail.example.test';
 
 export interface BenchServers {
-  chain: Chain;
   httpsPort: number;
   smtpPort: number;
   /** The CDP URLs in the chain (leaf -> issuing CA CRL, intermediate -> root CRL). */
@@ -55,7 +54,6 @@ export async function startServers(issuingCrlEntries: number): Promise<BenchServ
     const postfix: PostfixInstance = await startPostfix({ chainPem: chain.chainPem, keyPem: chain.leaf.keyPem, hostname: SERVERNAME });
     stops.push(() => postfix.stop());
     return {
-      chain,
       httpsPort: nginx.httpsPort!,
       smtpPort: postfix.smtpPort,
       crlUrls,

@@ -1,4 +1,4 @@
-// Section 5, CRL cost, run in a fresh process: parse+index time, retained memory, lookups, event-loop stalls for generated CRLs.
+// Section 5, CRL cost, run in fresh processes: parse+index time, retained memory, lookups, event-loop stalls for generated CRLs.
 import { runChild } from '../lib/child.js';
 import type { BenchOptions } from '../lib/options.js';
 
@@ -23,6 +23,12 @@ export interface CrlResult {
   stall: { entries: number; ms: number; loopP99Ms: number; loopMaxMs: number; stallMaxMs: number };
 }
 
-export function measureCrl(o: BenchOptions): Promise<CrlResult> {
-  return runChild<CrlResult>(new URL('./crl-child.js', import.meta.url), o.crlSizes.map(String), o.quick ? 60_000 : 300_000);
+/** One fresh process per size (so no size's baseline holds another's leftovers), and one for the stall pass. */
+export async function measureCrl(o: BenchOptions): Promise<CrlResult> {
+  const child = new URL('./crl-child.js', import.meta.url);
+  const timeoutMs = o.quick ? 60_000 : 300_000;
+  const sizes: CrlSizeResult[] = [];
+  for (const entries of o.crlSizes) sizes.push(await runChild<CrlSizeResult>(child, ['size', String(entries)], timeoutMs));
+  const stall = await runChild<CrlResult['stall']>(child, ['stall', String(Math.max(...o.crlSizes))], timeoutMs);
+  return { sizes, stall };
 }

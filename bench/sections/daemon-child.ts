@@ -1,13 +1,13 @@
 // Child process of section 4: runs the daemon's start-up cycle on the generated config and measures it.
 import { loadConfigFile } from '../../src/config/index.js';
 import { Daemon } from '../../src/daemon/daemon.js';
-import { ProbePool } from '../../src/run/worker-pool.js';
 import { createLogger } from '../../src/daemon/log.js';
 import { defaultCrlCache } from '../../src/revocation/cache.js';
 import { childMain, runChild } from '../lib/child.js';
 import type { Scrape } from './scrape-child.js';
 import { gc, startMonitor, vmHwm } from '../lib/monitor.js';
 import type { DaemonResult } from './daemon.js';
+import { requireCaptureWorkers } from '../lib/capture-workers.js';
 import { machineBusy, machineTicks, splitThreads, threadCpuMs } from '../lib/cpu.js';
 import { readFile } from 'node:fs/promises';
 
@@ -15,7 +15,7 @@ const SCRAPES = 3;
 
 childMain(async (): Promise<DaemonResult> => {
   const [configPath, concurrency] = process.argv.slice(2) as [string, string];
-  if (!ProbePool.available()) throw new Error('bench: no capture workers (src/run/probe-worker.js missing from the bench build; see tsconfig.bench.json)');
+  requireCaptureWorkers();
   let errors = 0;
   const log = createLogger('error', () => void errors++);
   // Starts libuv's thread pool now, so that the only threads born during the cycle are the capture workers.
@@ -48,6 +48,8 @@ childMain(async (): Promise<DaemonResult> => {
     // From another process, as Prometheus scrapes: only the agent's side is measured here.
     const scrapes = await runChild<Scrape[]>(new URL('./scrape-child.js', import.meta.url), [`http://${addr.host}:${addr.port}/metrics`, String(SCRAPES)], 120_000);
     const mid = [...scrapes].sort((a, b) => a.ms - b.ms)[Math.floor(SCRAPES / 2)]!;
+    // Before the bench's own config load below, which is not the agent's.
+    const peakRss = vmHwm() ?? loop.rssPeakSampled;
     const c0 = performance.now();
     await loadConfigFile(configPath);
     const configLoadMs = performance.now() - c0;
@@ -59,7 +61,7 @@ childMain(async (): Promise<DaemonResult> => {
       cpuSystemMs: cpu.system / 1000,
       cpuByThread,
       machine,
-      peakRssBytes: vmHwm() ?? loop.rssPeakSampled,
+      peakRssBytes: peakRss,
       cycleRssBytes: cycleHwm,
       rssPeakSampled: loop.rssPeakSampled,
       heapAfterGcBytes: heapAfterGc,

@@ -5,14 +5,13 @@ import { runTargetAddresses } from '../../src/run/execute.js';
 import { runProbe } from '../../src/probe/runner.js';
 import { toProbeTarget } from '../../src/probe/from-config.js';
 import { ProbePool } from '../../src/run/worker-pool.js';
+import { requireCaptureWorkers } from '../lib/capture-workers.js';
 
 /** The daemon's capture workers (one per core), shared by every tlsprobe contender of the run. */
 let pool: ProbePool | null = null;
 export function benchPool(): ProbePool {
+  requireCaptureWorkers();
   pool ??= new ProbePool();
-  // Without the compiled worker script the pool quietly probes on the calling thread (meant for
-  // tests run from TypeScript sources); the bench must measure what the agent runs.
-  if (pool.size === 0) throw new Error('bench: no capture workers (src/run/probe-worker.js missing from the bench build; see tsconfig.bench.json)');
   return pool;
 }
 export async function closeBenchPool(): Promise<void> {
