@@ -6,9 +6,9 @@ import { connect } from 'node:net';
 import { startHttp, type HttpServer } from '../src/daemon/http.js';
 import { BlockPacker, type PackedBody } from '../src/metrics/packed-body.js';
 
-/** ~6 MB in 60,000 pieces, like a few thousand targets' families. */
-function bigBody(): { body: PackedBody; expected: Buffer } {
-  const pieces = Array.from({ length: 60_000 }, (_, i) => Buffer.from(`tlsprobe_probe_success{target="t${i}",address=""} ${i % 2}\n`.padEnd(100, ' ')));
+/** ~6 MB in 60,000 pieces (by default), like a few thousand targets' families. */
+function bigBody(count = 60_000): { body: PackedBody; expected: Buffer } {
+  const pieces = Array.from({ length: count }, (_, i) => Buffer.from(`tlsprobe_probe_success{target="t${i}",address=""} ${i % 2}\n`.padEnd(100, ' ')));
   const expected = Buffer.concat(pieces);
   return {
     expected,
@@ -88,14 +88,36 @@ describe('/metrics body written block by block', () => {
   });
 
   it('disconnects a scraper that stops reading, after the write-stall bound', async () => {
-    const { body, expected } = bigBody();
-    server = await serve(body, 300);
+    const STALL_MS = 300;
+    // ~16 MB: far more than the kernel's socket buffers hold, so the agent's writes must back up.
+    const { body: inner, expected } = bigBody(160_000);
+    // When the agent last pulled a block: its stall timer is armed right after the pull that backs up.
+    let pulls = 0;
+    let lastPull = 0;
+    const body: PackedBody = {
+      length: inner.length,
+      *blocks() {
+        for (const b of inner.blocks()) {
+          pulls++;
+          lastPull = Date.now();
+          yield b;
+        }
+      },
+    };
+    server = await serve(body, STALL_MS);
     const s = connect(server.address.port, '127.0.0.1');
     let received = 0;
     s.on('data', (d: Buffer) => (received += d.length));
     s.pause(); // the scraper stops reading: the agent's writes back up
     s.write('GET /metrics HTTP/1.0\r\nHost: agent\r\n\r\n');
-    await new Promise((r) => setTimeout(r, 1_000)); // well past the 300 ms bound
+    // Bounded poll, not a bare sleep: wait until the agent has pulled nothing for well past the
+    // bound (kernel buffers full, its timer due long ago; it runs in this process's event loop).
+    const deadline = Date.now() + 15_000;
+    while (pulls === 0 || Date.now() - lastPull < STALL_MS + 700) {
+      if (Date.now() > deadline) throw new Error(`the agent kept writing (${pulls} blocks pulled)`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const pulledWhileStalled = pulls;
     const closed = new Promise<void>((resolve, reject) => {
       s.once('close', () => resolve());
       setTimeout(() => reject(new Error('the connection was not closed')), 10_000);
@@ -104,6 +126,8 @@ describe('/metrics body written block by block', () => {
     await closed;
     expect(received).toBeGreaterThan(0);
     expect(received).toBeLessThan(expected.length);
+    // The agent had already given up: reading on did not make it write another block.
+    expect(pulls).toBe(pulledWhileStalled);
     const r = await get(server.address.port, 0);
     expect(r.body.equals(expected)).toBe(true);
   });

@@ -1,7 +1,7 @@
 // Hostile greetings not covered by test/failures.test.ts: slow drips, other protocols, binary and silent garbage.
 import { describe, it, expect } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { hostileSuite, expectReason, drip, MARGIN_MS } from './harness.js';
+import { hostileSuite, expectReason, drip } from './harness.js';
 
 const { serve } = hostileSuite();
 
@@ -87,9 +87,8 @@ describe('greeting', () => {
         sock.on('close', () => clearInterval(t));
       });
     });
-    const start = Date.now();
+    // too_many_lines (not timeout_reply) proves the cap fired before the deadline; expectReason bounds the time.
     await expectReason(`smtp://127.0.0.1:${s.port}`, 'too_many_lines');
-    expect(Date.now() - start).toBeLessThan(MARGIN_MS);
   });
 
   it('too_many_lines on an endless IMAP CAPABILITY and POP3 CAPA', async () => {

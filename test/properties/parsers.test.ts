@@ -84,23 +84,75 @@ describe('IMAP (RFC 9051)', () => {
     );
   });
 
-  it('parseImapCapabilities is null or a list of non-empty tokens', () => {
+  /** The whitespace-separated words of `s`, by a char loop (independent of the parser's split). */
+  const words = (s: string): string[] => {
+    const out: string[] = [];
+    let cur = '';
+    for (const ch of s) {
+      if (/\s/.test(ch)) {
+        if (cur) out.push(cur);
+        cur = '';
+      } else cur += ch;
+    }
+    if (cur) out.push(cur);
+    return out;
+  };
+  const keyword = fc.constantFrom('CAPABILITY', 'capability', 'Capability');
+  // Whitespace as servers (and broken servers) send it, including latin1 NBSP; never CR/LF (LineConn strips them).
+  const space = fc.array(fc.constantFrom(' ', '\t', '\v', '\f', '\xa0'), { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
+  const word = (except: RegExp): fc.Arbitrary<string> =>
+    fc.array(fc.integer({ min: 0x21, max: 0xff }).map((c) => String.fromCharCode(c)).filter((c) => !/\s/.test(c) && !except.test(c)), { minLength: 1, maxLength: 12 }).map((a) => a.join(''));
+  const wordList = (except: RegExp) =>
+    fc.tuple(fc.array(word(except), { maxLength: 10 }), space, space, fc.boolean(), fc.boolean()).map(([ws, sep, edge, lead, trail]) => ({
+      ws,
+      text: `${lead ? edge : ''}${ws.join(sep)}${trail ? edge : ''}`,
+    }));
+  const noLineBreaks = fc.oneof(latin1(200), fc.string({ unit: 'binary', maxLength: 100 })).map((t) => t.replace(/[\r\n\u2028\u2029]/g, ''));
+
+  it('parseImapCapabilities reads the exact words of "* CAPABILITY <text>", in order', () => {
     fc.assert(
-      fc.property(anyLine, (line) => {
-        const caps = parseImapCapabilities(line);
-        if (caps) for (const c of caps) expect(c).toMatch(/^\S+$/);
+      fc.property(keyword, fc.oneof(wordList(/(?!)/), noLineBreaks.map((text) => ({ ws: words(text), text }))), (kw, { ws, text }) => {
+        expect(parseImapCapabilities(`* ${kw} ${text}`)).toEqual(ws);
       }),
       RUNS,
     );
   });
 
-  it('parseTagged answers only for its own tag, with a known status', () => {
+  it('parseImapCapabilities reads a [CAPABILITY ...] response code up to its closing bracket', () => {
+    const inside = fc.oneof(
+      wordList(/\]/),
+      // Arbitrary bytes (line breaks and brackets too): the code ends at the first ']'.
+      latin1(200).map((text) => ({ ws: words(text.split(']')[0]!), text })),
+    );
     fc.assert(
-      fc.property(anyLine, fc.constantFrom('a1', 'a2', 'A1'), (line, tag) => {
+      fc.property(fc.constantFrom('* OK ', '* PREAUTH ', 'a1 OK '), keyword, inside, latin1(60), (prefix, kw, { ws, text }, rest) => {
+        const line = `${prefix}[${kw} ${text}] ${rest}`;
+        expect(parseImapCapabilities(line)).toEqual(ws);
+      }),
+      RUNS,
+    );
+  });
+
+  it('parseTagged answers only for its own tag, and says OK or NO only when the server did', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyLine, fc.tuple(fc.constantFrom('a1 ', 'A1 ', 'a2 ', 'a1 OK', 'A1 no', 'a2 Bad'), anyLine).map(([t, l]) => t + l)), fc.constantFrom('a1', 'a2', 'A1'), (line, tag) => {
         const t = parseTagged(line, tag);
+        expect(t !== null).toBe(line.startsWith(`${tag} `));
         if (t === null) return;
-        expect(line.startsWith(`${tag} `)).toBe(true);
-        expect(['OK', 'NO', 'BAD']).toContain(t.status);
+        // Anything but an OK/NO status word (a garbled or foreign reply) must read as BAD, never as success.
+        const rest = line.slice(tag.length + 1);
+        if (t.status !== 'BAD') expect(rest).toMatch(new RegExp(`^${t.status}\\b`, 'i'));
+      }),
+      RUNS,
+    );
+  });
+
+  it('parseTagged reads back the status (any case) and text of a well-formed completion', () => {
+    const status = fc.constantFrom('OK', 'ok', 'Ok', 'NO', 'no', 'BAD', 'bad', 'Bad');
+    const text = latin1(80).map((t) => t.replace(/[\r\n]/g, ''));
+    fc.assert(
+      fc.property(status, text, (st, tx) => {
+        expect(parseTagged(`a1 ${st} ${tx}`, 'a1')).toEqual({ status: st.toUpperCase(), text: tx });
       }),
       RUNS,
     );
@@ -140,7 +192,23 @@ describe('other-protocol detection', () => {
       fc.property(anyLine, (line) => {
         const o = otherProtocol(line);
         if (o !== null) expect(known.has(o)).toBe(true);
-        expect(typeof looksLikeText(line)).toBe('boolean');
+      }),
+      RUNS,
+    );
+  });
+
+  it('looksLikeText is true exactly when more than 90% of the line is printable ASCII or tab', () => {
+    // Mostly-printable mixes, so lines land on both sides of the threshold (and on it).
+    const ch = fc.oneof(
+      { arbitrary: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), weight: 8 },
+      { arbitrary: fc.constant('\t'), weight: 1 },
+      { arbitrary: fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c)), weight: 1 },
+    );
+    const line = fc.oneof(anyLine, fc.array(ch, { maxLength: 60 }).map((a) => a.join('')));
+    fc.assert(
+      fc.property(line, (l) => {
+        const binary = l.replace(/[\x20-\x7e\t]/g, '').length; // UTF-16 units, as the line is measured
+        expect(looksLikeText(l)).toBe(binary * 10 < l.length || l.length === 0);
       }),
       RUNS,
     );

@@ -43,17 +43,20 @@ describe('quote()', () => {
 
 describe('parseTargetUrl', () => {
   const returnsOrUrlError = (text: string): void => {
+    let u: ReturnType<typeof parseTargetUrl>;
     try {
-      const u = parseTargetUrl(text);
-      expect(u.port).toBeGreaterThanOrEqual(1);
-      expect(u.port).toBeLessThanOrEqual(65535);
-      expect(u.host.length).toBeGreaterThan(0);
-      if (u.protocol !== 'https') expect(u.path).toBeNull();
-      // The normalised form means the same target.
-      expect(parseTargetUrl(u.href)).toEqual(u);
+      u = parseTargetUrl(text);
     } catch (e) {
       if (!(e instanceof TargetUrlError)) throw e;
+      return;
     }
+    // Outside the try: a TargetUrlError from the round trip below must fail the property.
+    expect(u.port).toBeGreaterThanOrEqual(1);
+    expect(u.port).toBeLessThanOrEqual(65535);
+    expect(u.host.length).toBeGreaterThan(0);
+    if (u.protocol !== 'https') expect(u.path).toBeNull();
+    // The normalised form means the same target.
+    expect(parseTargetUrl(u.href)).toEqual(u);
   };
 
   it('returns a target or throws TargetUrlError for arbitrary strings', () => {
