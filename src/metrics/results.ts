@@ -93,7 +93,7 @@ export const RESULT_SPECS: Spec[] = [
   },
   {
     name: 'tlsprobe_cert_revoked',
-    help: '1 when a presented certificate is listed on its CRL or OCSP says revoked (targets whose revocation was checked).',
+    help: '1 when a presented certificate is listed on its CRL or a verified OCSP answer says revoked (targets whose revocation was checked).',
     rows: (r) => (r.revocation ? [{ value: isRevoked(r) ? 1 : 0 }] : []),
   },
   {
