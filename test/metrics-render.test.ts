@@ -3,11 +3,12 @@ import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createChain } from '../src/pki/index.js';
 import { storedTarget } from '../src/daemon/store.js';
-import { resultExposition } from '../src/metrics/results.js';
+import { RESULT_SPECS, resultExposition } from '../src/metrics/results.js';
 import { BLOCK_BYTES, BlockPacker } from '../src/metrics/packed-body.js';
-import { escapeLabelValue, sampleLine } from '../src/metrics/exposition.js';
+import { escapeLabelValue, familyHeader, sampleLine } from '../src/metrics/exposition.js';
 import { resultWith } from './helpers/result.js';
 import type { OcspResponseInfo } from '../src/revocation/types.js';
+import type { ProbeResult } from '../src/probe/result.js';
 
 describe('metrics rendering', () => {
   it('escapes label values as the exposition format requires', () => {
@@ -52,6 +53,36 @@ describe('metrics rendering', () => {
     expect(revoked(staple({ signature: 'invalid' }))).toBe('0'); // a forged staple proves nothing
     expect(revoked(staple({ responseStatus: 'tryLater' }))).toBe('0');
     expect(revoked(staple({ certStatus: 'good' }))).toBe('0');
+  });
+
+  it('renders every sample as sampleLine() would, label values longer than its scratch buffer and non-ASCII included, in one body of many blocks', async () => {
+    const pki = await createChain({ reuseKeys: true });
+    const big = (n: number): ProbeResult => {
+      const r = resultWith([pki.leaf, pki.intermediate]);
+      // ~150 kB of label per certificate row: past the writer's 64 KiB buffer, in 2- and 3-byte UTF-8.
+      r.chain[0]!.subject = `CN=${'ü日'.repeat(30_000)}"\\\n${n}`;
+      return r;
+    };
+    const results = [[big(1)], [big(2), big(3)], [resultWith([pki.leaf])]];
+    const stored = results.map((rs, i) => storedTarget(`t${i}`, i === 1, rs));
+    // The oracle: each family's lines built as strings, one sampleLine() per row.
+    const expected = results.map((rs, i) =>
+      RESULT_SPECS.map((spec) =>
+        rs.flatMap((r) => spec.rows(r).map((row) => sampleLine(spec.name, { target: `t${i}`, address: i === 1 ? (r.address ?? '') : '', ...row.labels }, row.value))).join(''),
+      ),
+    );
+    stored.forEach((t, i) => {
+      expect(t.series.bytes.toString('utf8')).toBe(expected[i]!.join(''));
+      expect([...t.series.ends]).toEqual(expected[i]!.map((_, f) => Buffer.byteLength(expected[i]!.slice(0, f + 1).join(''))));
+    });
+    const body = resultExposition('', stored);
+    const blocks = [...body.blocks()];
+    expect(blocks.length).toBeGreaterThan(3);
+    expect(blocks.slice(0, -1).every((b) => b.length === BLOCK_BYTES)).toBe(true);
+    const text = Buffer.concat(blocks).toString('utf8');
+    expect(Buffer.byteLength(text)).toBe(body.length);
+    const families = RESULT_SPECS.map((spec, f) => familyHeader(spec.name, spec.help) + expected.map((e) => e[f]).join('')).join('');
+    expect(text.startsWith(families)).toBe(true);
   });
 
   it('packs pieces into full blocks in order, splitting pieces larger than a block', () => {

@@ -61,19 +61,26 @@ describe('ProbePool', () => {
     expect(r.tls?.protocol).toBe(captured.tls?.protocol); // what was captured is kept
   });
 
-  it('capture workers load no certificate parser (@peculiar/x509 and its reflect-metadata)', async () => {
-    // reflect-metadata, which src/x509/peculiar.ts imports for @peculiar/x509, installs
-    // Reflect.getMetadata in the thread that loads it: a cheap witness of the module graph.
-    const loads = (module: string): Promise<string> => {
+  it('capture workers load no certificate parser (@peculiar/x509) and no HTTP client (undici) until needed', async () => {
+    // Cheap witnesses of a thread's module graph: reflect-metadata, which src/x509/peculiar.ts
+    // imports for @peculiar/x509, installs Reflect.getMetadata; undici is CommonJS, so it shows in require.cache.
+    const loads = (module: string): Promise<{ peculiar: string; undici: boolean }> => {
       const w = new Worker(
         `const { parentPort } = require('node:worker_threads');
-         import(${JSON.stringify(new URL(module, import.meta.url).href)}).then(() => parentPort.postMessage(typeof Reflect.getMetadata));`,
+         import(${JSON.stringify(new URL(module, import.meta.url).href)}).then(() => parentPort.postMessage({
+           peculiar: typeof Reflect.getMetadata,
+           undici: Object.keys(require.cache).some((k) => k.includes('/node_modules/undici/')),
+         }));`,
         { eval: true },
       );
-      return new Promise<string>((resolve, reject) => w.once('message', resolve).once('error', reject).once('exit', (code) => reject(new Error(`worker exited (${code}) without answering`)))).finally(() => w.terminate());
+      return new Promise<{ peculiar: string; undici: boolean }>((resolve, reject) =>
+        w.once('message', resolve).once('error', reject).once('exit', (code) => reject(new Error(`worker exited (${code}) without answering`))),
+      ).finally(() => w.terminate());
     };
-    expect(await loads('../dist/run/probe-worker.js')).toBe('undefined');
-    expect(await loads('../dist/probe/runner.js')).toBe('function'); // the witness works
+    expect(await loads('../dist/run/probe-worker.js')).toEqual({ peculiar: 'undefined', undici: false });
+    // The witnesses work:
+    expect((await loads('../dist/probe/runner.js')).peculiar).toBe('function');
+    expect((await loads('../dist/probe/undici.js')).undici).toBe(true);
   });
 
   it('stops replacing workers that die before answering (no respawn loop) and probes on the calling thread', async () => {

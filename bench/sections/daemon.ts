@@ -1,13 +1,28 @@
 // Section 4, the daemon at scale: N targets, one start-up cycle of `new Daemon().start()` in a fresh process, then /metrics scrapes.
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFileMode } from '../../test/harness/tmp.js';
 import { runChild } from '../lib/child.js';
 import type { BenchOptions } from '../lib/options.js';
 import type { BenchServers } from '../lib/servers.js';
 import { targetsYaml } from '../lib/targets.js';
 
-/** The agent's node flags in systemd/tlsprobe.service: a small young generation (the README says why). */
-export const AGENT_NODE_FLAGS = ['--max-semi-space-size=2'];
+/**
+ * The node flags of the shipped systemd unit (its ExecStart), so that the bench measures the agent
+ * as it runs there and the two cannot drift apart (the README says why the flags are there).
+ */
+export function agentNodeFlags(): string[] {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'systemd', 'tlsprobe.service'))) {
+    if (dirname(dir) === dir) throw new Error('bench: systemd/tlsprobe.service not found above the bench');
+    dir = dirname(dir);
+  }
+  const unit = readFileSync(join(dir, 'systemd', 'tlsprobe.service'), 'utf8');
+  const exec = /^ExecStart=\S*node((?:\s+--\S+)*)\s/m.exec(unit);
+  if (!exec) throw new Error('bench: no "ExecStart=.../node [--flags] ..." line in systemd/tlsprobe.service');
+  return exec[1]!.trim().split(/\s+/).filter(Boolean);
+}
 
 export interface DaemonResult {
   targets: number;
@@ -48,11 +63,12 @@ export async function measureDaemon(servers: BenchServers, o: BenchOptions, conc
   await writeFileMode(configPath, targetsYaml(servers, { count: o.daemonTargets, concurrency }));
   // 10,000 probes at a few hundred per second, plus scrapes: bounded well above the expected minute.
   const limitMs = o.quick ? 120_000 : 480_000;
-  // With the V8 flag the shipped systemd unit runs the agent with (see systemd/tlsprobe.service).
+  // With the node flags the shipped systemd unit runs the agent with.
+  const flags = agentNodeFlags();
   const child = new URL('./daemon-child.js', import.meta.url);
   const floorPath = join(servers.dir, 'daemon-floor.yaml');
   await writeFileMode(floorPath, targetsYaml(servers, { count: 2, concurrency }));
-  const floor = await runChild<DaemonResult>(child, [floorPath, String(concurrency)], 60_000, AGENT_NODE_FLAGS);
-  const result = await runChild<DaemonResult>(child, [configPath, String(concurrency)], limitMs, AGENT_NODE_FLAGS);
+  const floor = await runChild<DaemonResult>(child, [floorPath, String(concurrency)], 60_000, flags);
+  const result = await runChild<DaemonResult>(child, [configPath, String(concurrency)], limitMs, flags);
   return { ...result, floorRssBytes: floor.peakRssBytes };
 }

@@ -1,5 +1,4 @@
 // HTTPS: the handshake, then (when the URL has a path) one GET over that same connection with undici.
-import { Client } from 'undici';
 import { ProbeError } from '../probe/reasons.js';
 import type { Session } from '../probe/session.js';
 import type { HttpDetails } from '../probe/result.js';
@@ -28,6 +27,9 @@ export const httpsDriver: Driver<HttpDetails | null> = {
 };
 
 async function request(s: Session, d: HttpDetails, path: string): Promise<void> {
+  // Loaded on first use: a worker that only ever probes handshakes (SMTP, IMAP, bare https://)
+  // saves undici's ~10 MB per thread.
+  const { Client } = await import('../probe/undici.js');
   const socket = s.tlsSocket!;
   // undici reads the socket itself from here on.
   s.conn.detach();

@@ -1,5 +1,5 @@
 // Bounded HTTP(S) fetches for CRLs and OCSP: one deadline, a byte cap while streaming, a few redirects, errors as data.
-import { request } from 'undici';
+import { request } from '../probe/undici.js';
 import type { FetchOutcome } from './types.js';
 import { describeNetError } from './net-error.js';
 
