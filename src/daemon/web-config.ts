@@ -91,9 +91,15 @@ async function loadTls(t: TlsSection, baseDir: string, positions: Positions): Pr
     throw at('cert_file', `${t.cert_file}: the first certificate does not parse`);
   }
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key.toString('latin1'))) throw at('key_file', `${t.key_file}: contains no PEM private key`);
-  const minVersion = TLS_VERSIONS[t.min_version ?? 'TLS12'];
-  const maxVersion = TLS_VERSIONS[t.max_version ?? 'TLS13'];
-  if (minVersion > maxVersion) throw at('min_version', `min_version ${t.min_version} is above max_version ${t.max_version}`);
+  // exporter-toolkit's defaults; the names sort in version order.
+  const min = t.min_version ?? 'TLS12';
+  const max = t.max_version ?? 'TLS13';
+  if (min > max) {
+    const named = (v: string, given: string | undefined): string => (given ? v : `${v} (the default)`);
+    throw at(t.min_version ? 'min_version' : 'max_version', `min_version ${named(min, t.min_version)} is above max_version ${named(max, t.max_version)}`);
+  }
+  const minVersion = TLS_VERSIONS[min];
+  const maxVersion = TLS_VERSIONS[max];
   try {
     createSecureContext({ cert, key, minVersion, maxVersion });
   } catch (e) {

@@ -48,6 +48,7 @@ describe('loadWebConfig: strict, every problem located', () => {
     ['a key that does not match the certificate', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: other-key.pem\n', /tls_server_config\.key_file: other-key\.pem does not go with cert\.pem/],
     ['a bad TLS version', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS99\n', /tls_server_config\.min_version: expected "TLS10" or/],
     ['min above max', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  min_version: TLS13\n  max_version: TLS12\n', /min_version TLS13 is above max_version TLS12/],
+    ['max below the default min', 'tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n  max_version: TLS11\n', /web\.yml:4:\d+: tls_server_config\.max_version: min_version TLS12 \(the default\) is above max_version TLS11$/],
   ])('rejects %s', async (_what, text, expected) => {
     const message = await issue(text);
     expect(message).toMatch(expected);
