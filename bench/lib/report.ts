@@ -83,7 +83,7 @@ export function formatReport(r: Report): string {
         ...(d.machine ? [['machine busy (all processes)', `${n0(d.machine.busyShare * 100)} %`, `${f1(d.machine.busyCoreMs / 1000)} core-s; besides the agent (servers, kernel, bench) ${f1((d.machine.busyCoreMs - d.cpuUserMs - d.cpuSystemMs) / 1000)} core-s`]] : []),
         ...(d.floorRssBytes ? [['peak RSS of the agent with 2 targets', `${n0(d.floorRssBytes / MB)} MB`, `modules, listener, capture workers; the ${n0(d.targets)} targets add ${f1((d.peakRssBytes - d.floorRssBytes) / d.targets / 1000)} kB each`]] : []),
         ['peak RSS (VmHWM, cycle + scrapes)', `${n0(d.peakRssBytes / MB)} MB`, `at the end of the cycle ${n0(d.cycleRssBytes / MB)} MB (sampled every 50 ms: ${n0(d.rssPeakSampled / MB)} MB); main-thread heap after GC ${n0((d.heapAfterGcBytes ?? 0) / MB)} MB`],
-        ['event-loop delay p99 (cycle)', `${f1(d.loopP99Ms)} ms`, `max ${f1(d.loopMaxMs)} ms (the config load of ${n0(d.configLoadMs)} ms runs inside start())`],
+        ['event-loop delay p99 (cycle)', `${f1(d.loopP99Ms)} ms`, `max ${f1(d.loopMaxMs)} ms; the config load (${n0(d.configLoadMs)} ms on one thread) runs inside start(), on a worker thread`],
         ['/metrics scrape (median of 3)', `${n0(d.scrapeMs)} ms`, `${f1(d.scrapeBytes / MB)} MB, ${n0(d.scrapes[0]?.series ?? 0)} series; each: ${d.scrapes.map((s) => n0(s.ms)).join(', ')} ms`],
         ['results', `${n0(d.ok)} OK`, `${d.failed} failed; CRL downloads ${d.crlDownloads}`],
       ], 'lrl'),

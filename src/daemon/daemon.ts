@@ -1,7 +1,8 @@
 // The long-running agent: loads the config, schedules probes, keeps the latest results, serves metrics,
 // reloads on SIGHUP (keeping the old config when the new one is invalid) and stops gracefully.
 import { Registry } from 'prom-client';
-import { loadConfigFile, resolveTargets, ConfigError, type ResolvedTarget, type Config } from '../config/index.js';
+import { resolveTargets, ConfigError, type ResolvedTarget, type Config } from '../config/index.js';
+import { loadConfigOffThread } from '../config/load-off-thread.js';
 import { runTargetAddresses } from '../run/execute.js';
 import { resultExposition } from '../metrics/results.js';
 import type { ProbeResult } from '../probe/result.js';
@@ -78,7 +79,7 @@ export class Daemon {
    * so holding them is the caller's choice: the demo prints them, the agent does not).
    */
   async start(opts: { keepResults?: boolean } = {}): Promise<ProbeResult[]> {
-    const config = await loadConfigFile(this.opts.configPath);
+    const config = await loadConfigOffThread(this.opts.configPath);
     this.http = await startHttp(this.opts.listen, {
       // The agent's own metrics from prom-client, then the per-target families, as chunks.
       metrics: async () => ({ contentType: this.registry.contentType, body: resultExposition(await this.registry.metrics(), this.store.all()) }),
@@ -109,7 +110,7 @@ export class Daemon {
   async reload(): Promise<boolean> {
     let config: Config;
     try {
-      config = await loadConfigFile(this.opts.configPath);
+      config = await loadConfigOffThread(this.opts.configPath);
     } catch (err) {
       this.agent.configLoaded(false);
       const issues = err instanceof ConfigError ? err.issues : [{ message: (err as Error).message }];
