@@ -28,7 +28,7 @@ export const httpsDriver: Driver<HttpDetails | null> = {
 
 async function request(s: Session, d: HttpDetails, path: string): Promise<void> {
   // Loaded on first use: a worker that only ever probes handshakes (SMTP, IMAP, bare https://)
-  // saves undici's ~10 MB per thread.
+  // saves undici's ~8 MB per thread.
   const { Client } = await import('../probe/undici.js');
   const socket = s.tlsSocket!;
   // undici reads the socket itself from here on.
