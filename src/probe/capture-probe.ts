@@ -39,7 +39,7 @@ export async function captureProbe(target: ProbeTarget, env: ProbeEnv = {}): Pro
     session = new Session(target, socket, deadline, timings);
     const s = session;
     const dialogue = async (): Promise<void> => {
-      if (target.url.implicitTls) await s.startTls(driver.alpn);
+      if (target.url.implicitTls) await s.startTls(driver.alpn, driver.clientFirstPhase?.(target) ?? null);
       await driver.run(s, details);
     };
     // Every read is already bounded by the deadline; this race is the backstop.

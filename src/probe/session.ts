@@ -58,9 +58,15 @@ export class Session {
     this.conn.write(line);
   }
 
-  /** Hands the socket to TLS, captures the handshake, and reads lines over TLS from then on. */
-  async startTls(alpn?: string[]): Promise<Captured> {
-    return this.phase('handshake', async () => {
+  /**
+   * Hands the socket to TLS, captures the handshake, and reads lines over TLS from then on.
+   * `next`: the phase in which the client speaks first after the handshake ('session' for the
+   * command after STARTTLS, 'http' for a request); the wait for TLS 1.3 session tickets (see
+   * ticketsOrRtt) counts there, not as handshake time. null when the server speaks first (its
+   * greeting follows the tickets) or nobody speaks: then there is nothing to wait for.
+   */
+  async startTls(alpn?: string[], next: Phase | null = 'session'): Promise<Captured> {
+    const captured = await this.phase('handshake', async () => {
       const leftover = this.conn.detach();
       if (leftover.length > 0) {
         // Bytes after the STARTTLS go-ahead would be injected into the TLS session (CVE-2011-0411 class).
@@ -75,9 +81,11 @@ export class Session {
       this.tlsSocket = socket;
       this.captured = captureTls(socket, ocspResponse, presented, this.target.limits.chainCerts);
       this.conn = new LineConn(socket, this.target.limits, null);
-      if (socket.getProtocol() === 'TLSv1.3') await this.ticketsOrRtt(socket);
       return this.captured;
     });
+    const socket = this.tlsSocket!;
+    if (next && socket.getProtocol() === 'TLSv1.3') await this.phase(next, () => this.ticketsOrRtt(socket));
+    return captured;
   }
 
   /**

@@ -12,7 +12,8 @@ const MAX_HEADER_VALUE = 256;
 export const httpsDriver: Driver<HttpDetails | null> = {
   // HTTP/1.1 only: one request, and undici needs allowH2 for h2 anyway.
   alpn: ['http/1.1'],
-  // No path, no request: the probe is the handshake alone.
+  // No path, no request: the probe is the handshake alone, and nothing waits for session tickets.
+  clientFirstPhase: (t) => (t.url.path === null ? null : 'http'),
   newDetails: (t) =>
     t.url.path === null ? null : { path: t.url.path, status: null, timeMs: null, headers: {}, bodyBytes: 0, bodyTruncated: false, body: '' },
 
