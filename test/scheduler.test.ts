@@ -2,6 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Scheduler, jitterWindow } from '../src/daemon/scheduler.js';
 import { inShard, jitterFraction, parseShard } from '../src/daemon/hash.js';
 import { Daemon } from '../src/daemon/daemon.js';
@@ -15,6 +16,20 @@ const target = (name: string, schedule?: string): ResolvedTarget => ({ name, sch
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Scheduler', () => {
+  it('schedules nothing once stopped: a reload that finishes after SIGTERM does not keep the agent alive', () => {
+    // In a child process (the built dist/): with a cron task left behind, it would never exit.
+    const script = `
+      const { Scheduler } = await import(${JSON.stringify(new URL('../dist/daemon/scheduler.js', import.meta.url).href)});
+      const s = new Scheduler(1, { run: async () => {}, skipped: () => {}, lag: () => {} });
+      await s.stop(10);
+      s.setTargets([{ name: 'late', schedule: '* * * * * *' }], 1);
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.signal).toBeNull(); // not killed by the timeout
+    expect(r.status).toBe(0);
+  }, 15_000);
+
   it('never runs a target twice at once: a tick during a run is skipped and reported', async () => {
     let running = 0;
     let maxRunning = 0;
@@ -105,6 +120,26 @@ describe('sharding', () => {
     const shards = [1, 2, 3].map((index) => names.filter((n) => inShard(n, { index, count: 3 })));
     expect(shards.flat().sort()).toEqual([...names].sort());
     for (const s of shards) expect(s.length).toBeGreaterThan(200);
+  });
+
+  it('a reload still loading its file when the agent stops changes nothing', async () => {
+    const port = await closedPort();
+    const dir = tempFiles({});
+    const cfg = join(dir, 'targets.yaml');
+    writeFileSync(cfg, ['defaults:', '  schedule: "0 0 1 1 *"', '  timeout: 2s', 'targets:', `  - { name: a, url: "smtp://127.0.0.1:${port}" }`].join('\n'));
+    const lines: string[] = [];
+    const daemon = new Daemon({ configPath: cfg, listen: { host: '127.0.0.1', port: 0 }, shard: null, log: createLogger('info', (l) => void lines.push(l)), workers: 0 });
+    try {
+      await daemon.start();
+      writeFileSync(cfg, ['defaults:', '  schedule: "* * * * * *"', 'targets:', `  - { name: b, url: "smtp://127.0.0.1:${port}" }`].join('\n'));
+      const reloading = daemon.reload(); // the file is read asynchronously: stop() comes first
+      await daemon.stop();
+      expect(await reloading).toBe(false);
+      expect(lines.some((l) => JSON.parse(l).msg === 'config reload abandoned: the agent is stopping')).toBe(true);
+      expect(lines.some((l) => JSON.parse(l).msg === 'config reloaded')).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an agent started with --shard probes and exports only its share', async () => {

@@ -39,6 +39,8 @@ export class Daemon {
   private readonly scheduler: Scheduler;
   /** Captures run on worker threads, one per core; everything else stays on this thread. */
   private pool: ProbePool | null = null;
+  /** Set by stop(): a reload still loading its file then changes nothing. */
+  private stopping = false;
   private targets = new Map<string, ResolvedTarget>();
   private http: HttpServer | null = null;
   private loaded = false;
@@ -117,6 +119,10 @@ export class Daemon {
       this.opts.log.error('config reload refused; keeping the previous configuration', { file: this.opts.configPath, issues });
       return false;
     }
+    if (this.stopping) {
+      this.opts.log.info('config reload abandoned: the agent is stopping', { file: this.opts.configPath });
+      return false;
+    }
     const before = new Set(this.targets.keys());
     const targets = this.apply(config);
     const added = targets.filter((t) => !before.has(t.name));
@@ -126,6 +132,7 @@ export class Daemon {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     const left = await this.scheduler.stop(this.opts.stopGraceMs ?? 15_000);
     if (left > 0) this.opts.log.warn('stopping with probes still in flight', { inFlight: left });
     await this.http?.close();

@@ -31,6 +31,9 @@ export class Scheduler {
 
   /** Replaces the schedule: new tasks for the new targets; runs in flight finish. */
   setTargets(targets: ResolvedTarget[], concurrency: number): void {
+    // A reload that finishes loading after stop() schedules nothing: its cron tasks would keep the
+    // process alive after SIGTERM (the load runs on a thread and takes ~1 s at 10,000 targets).
+    if (this.stopped) return;
     this.clearSchedule();
     this.limit.setLimit(concurrency);
     const groups = new Map<string, ResolvedTarget[]>();
