@@ -73,7 +73,6 @@ function judgeCert(cert: CertRevocation, urls: CrlUrlResult[], leafRev: Revocati
   if (cert.deltaCrlUrls.length) v.notes.push(`${label} names delta CRL(s) ${cert.deltaCrlUrls.join(', ')} (not fetched)`);
 }
 
-/** Judges the staple and responder answers; returns whether one of them vouches for the leaf. */
 /** The OCSP answers that count: the staple, and responders that answered (a failed query has nothing to judge). */
 export function ocspAnswers(rev: RevocationInfo): Array<{ what: string; response: OcspResponseInfo }> {
   return [
@@ -87,6 +86,7 @@ export function ocspSaysRevoked(r: OcspResponseInfo): boolean {
   return r.responseStatus === 'successful' && r.signature !== 'invalid' && r.certStatus === 'revoked';
 }
 
+/** Judges the staple and responder answers; returns whether one of them vouches for the leaf. */
 function judgeOcsp(rev: RevocationInfo, v: Verdicts): boolean {
   let good = false;
   const judge = (what: string, r: OcspResponseInfo): void => {
