@@ -79,7 +79,7 @@ export function formatReport(r: Report): string {
       table([
         ['cycle wall time', `${f1(d.wallMs / 1000)} s`, ideal ? `${d.targets} ÷ all-cores limit at c=${d.concurrency} = ${f1(ideal / 1000)} s → ${(d.wallMs / ideal).toFixed(2)}×` : ''],
         ['CPU time (user + system)', `${f1((d.cpuUserMs + d.cpuSystemMs) / 1000)} s`, `${f1(d.cpuUserMs / 1000)} + ${f1(d.cpuSystemMs / 1000)} s; ${f1((d.cpuUserMs + d.cpuSystemMs) / d.targets)} ms per probe`],
-        ...(d.cpuByThread ? [cpuByThread(d.cpuByThread, d.targets)] : []),
+        ...(d.cpuByThread ? [cpuByThread(d.cpuByThread, d.cpuUserMs + d.cpuSystemMs, d.targets)] : []),
         ...(d.machine ? [['machine busy (all processes)', `${n0(d.machine.busyShare * 100)} %`, `${f1(d.machine.busyCoreMs / 1000)} core-s; besides the agent (servers, kernel, bench) ${f1((d.machine.busyCoreMs - d.cpuUserMs - d.cpuSystemMs) / 1000)} core-s`]] : []),
         ...(d.floorRssBytes ? [['peak RSS of the agent with 2 targets', `${n0(d.floorRssBytes / MB)} MB`, `modules, listener, capture workers; the ${n0(d.targets)} targets add ${f1((d.peakRssBytes - d.floorRssBytes) / d.targets / 1000)} kB each`]] : []),
         ['peak RSS (VmHWM, cycle + scrapes)', `${n0(d.peakRssBytes / MB)} MB`, `at the end of the cycle ${n0(d.cycleRssBytes / MB)} MB (sampled every 50 ms: ${n0(d.rssPeakSampled / MB)} MB); main-thread heap after GC ${n0((d.heapAfterGcBytes ?? 0) / MB)} MB`],
@@ -126,12 +126,18 @@ export function formatReport(r: Report): string {
   return out.join('\n');
 }
 
-/** Per-probe CPU of each kind of thread: where the agent's time goes beyond the handshakes. */
-function cpuByThread(t: { mainMs: number; workersMs: number; runtimeMs: number }, probes: number): string[] {
+/**
+ * Per-probe CPU of each kind of thread: where the agent's time goes beyond the handshakes. Threads
+ * that ended before the last /proc snapshot (the config loader) are not listed there: they are the
+ * process total minus the threads listed.
+ */
+function cpuByThread(t: { mainMs: number; workersMs: number; runtimeMs: number }, totalMs: number, probes: number): string[] {
   const per = (ms: number): string => `${(ms / probes).toFixed(2)}`;
+  // process.cpuUsage() and /proc's 10 ms ticks round differently: a few ms either way is noise.
+  const endedMs = Math.max(0, totalMs - t.mainMs - t.workersMs - t.runtimeMs);
   return [
     '  by thread (ms per probe)',
-    `${per(t.mainMs + t.workersMs + t.runtimeMs)} ms`,
-    `capture workers ${per(t.workersMs)}, main thread ${per(t.mainMs)} (scheduler, revocation, checks, metrics), V8 GC/compiler + libuv threads ${per(t.runtimeMs)}`,
+    `${per(t.mainMs + t.workersMs + t.runtimeMs + endedMs)} ms`,
+    `capture workers ${per(t.workersMs)}, main thread ${per(t.mainMs)} (scheduler, revocation, checks, metrics), V8 GC/compiler + libuv threads ${per(t.runtimeMs)}, threads that ended (the config loader) ${per(endedMs)}`,
   ];
 }

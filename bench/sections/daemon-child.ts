@@ -18,7 +18,8 @@ childMain(async (): Promise<DaemonResult> => {
   requireCaptureWorkers();
   let errors = 0;
   const log = createLogger('error', () => void errors++);
-  // Starts libuv's thread pool now, so that the only threads born during the cycle are the capture workers.
+  // Starts libuv's thread pool now, so that the threads born during the cycle are the capture workers
+  // and the config loader (which has ended by the last snapshot: the report counts it as the rest).
   await readFile(configPath);
   gc();
   const threads0 = threadCpuMs();
