@@ -3,7 +3,6 @@
 // command, not as handshake time, and there is none when nobody speaks first. Against
 // `openssl s_server -num_tickets 0`, a TLS 1.3 server that sends no tickets: the wait runs to its cap.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Session } from '../src/probe/session.js';
 import { Deadline } from '../src/probe/deadline.js';
@@ -14,30 +13,32 @@ import { DRIVERS } from '../src/protocols/registry.js';
 import type { Driver } from '../src/protocols/driver.js';
 import { testChain } from './helpers/certs.js';
 import { testTarget } from './helpers/probe.js';
-import { tempFiles } from './helpers/cli.js';
+import { freePort } from './harness/ports.js';
+import { ServerProcess, withPortRetry } from './harness/servers.js';
+import { makeTempDir, writeFileMode } from './harness/tmp.js';
 
-let server: ChildProcess;
+let server: ServerProcess;
 let port: number;
 
 beforeAll(async () => {
   const chain = await testChain();
-  const dir = tempFiles({ 'chain.pem': chain.chainPem, 'key.pem': chain.leaf.keyPem });
-  server = spawn('openssl', ['s_server', '-accept', '127.0.0.1:0', '-cert', join(dir, 'chain.pem'), '-key', join(dir, 'key.pem'), '-tls1_3', '-num_tickets', '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`openssl s_server did not start: ${out}`)), 10_000);
-    server.once('error', reject);
-    server.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /ACCEPT 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
+  server = await withPortRetry(async () => {
+    const dir = await makeTempDir('s_server');
+    await writeFileMode(join(dir, 'chain.pem'), chain.chainPem);
+    await writeFileMode(join(dir, 'key.pem'), chain.leaf.keyPem);
+    port = await freePort();
+    const sp = ServerProcess.start({
+      name: 'openssl s_server',
+      command: 'openssl',
+      args: ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(dir, 'chain.pem'), '-key', join(dir, 'key.pem'), '-tls1_3', '-num_tickets', '0', '-quiet'],
+      dir,
+      stopTimeoutMs: 2000,
     });
+    await sp.waitReady('127.0.0.1', [port]);
+    return sp;
   });
-});
-afterAll(() => void server?.kill());
+}, 30_000);
+afterAll(() => server?.stop());
 
 /** One handshake through a Session, as if the server were far away (connect 200 ms: the wait is then at its 100 ms cap). */
 async function handshake(next: Phase | null): Promise<Timings> {
