@@ -39,8 +39,6 @@ export class Daemon {
   private readonly scheduler: Scheduler;
   /** Captures run on worker threads, one per core; everything else stays on this thread. */
   private pool: ProbePool | null = null;
-  /** Set by stop(): a reload still loading its file then changes nothing. */
-  private stopping = false;
   private targets = new Map<string, ResolvedTarget>();
   private http: HttpServer | null = null;
   private loaded = false;
@@ -119,7 +117,8 @@ export class Daemon {
       this.opts.log.error('config reload refused; keeping the previous configuration', { file: this.opts.configPath, issues });
       return false;
     }
-    if (this.stopping) {
+    // stop() came while the file was loading: the reload changes nothing.
+    if (this.scheduler.stopped) {
       this.opts.log.info('config reload abandoned: the agent is stopping', { file: this.opts.configPath });
       return false;
     }
@@ -132,7 +131,6 @@ export class Daemon {
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
     const left = await this.scheduler.stop(this.opts.stopGraceMs ?? 15_000);
     if (left > 0) this.opts.log.warn('stopping with probes still in flight', { inFlight: left });
     await this.http?.close();

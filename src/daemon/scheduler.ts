@@ -23,7 +23,7 @@ export class Scheduler {
   private timers = new Set<NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly limit: Semaphore;
-  private stopped = false;
+  private isStopped = false;
 
   constructor(concurrency: number, private readonly hooks: SchedulerHooks) {
     this.limit = new Semaphore(concurrency);
@@ -33,7 +33,7 @@ export class Scheduler {
   setTargets(targets: ResolvedTarget[], concurrency: number): void {
     // A reload that finishes loading after stop() schedules nothing: its cron tasks would keep the
     // process alive after SIGTERM (the load runs on a thread and takes ~1 s at 10,000 targets).
-    if (this.stopped) return;
+    if (this.isStopped) return;
     this.clearSchedule();
     this.limit.setLimit(concurrency);
     const groups = new Map<string, ResolvedTarget[]>();
@@ -54,13 +54,18 @@ export class Scheduler {
     return Promise.all(targets.map((t) => this.start(t, jitterWindowMs * jitterFraction(t.name)))).then(() => undefined);
   }
 
+  /** Set from the first moment of stop(): nothing is scheduled or started after it. */
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+
   get inFlight(): number {
     return this.running.size;
   }
 
   /** Stops scheduling and waits up to `graceMs` for runs in flight. Returns how many were still running. */
   async stop(graceMs: number): Promise<number> {
-    this.stopped = true;
+    this.isStopped = true;
     this.clearSchedule();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -86,7 +91,7 @@ export class Scheduler {
         this.timers.add(timer);
       });
     }
-    if (this.stopped) return Promise.resolve();
+    if (this.isStopped) return Promise.resolve();
     const previous = this.running.get(t.name);
     if (previous) {
       this.hooks.skipped(t);
