@@ -5,7 +5,6 @@ import { Daemon } from '../daemon/daemon.js';
 import { DEFAULT_LISTEN, parseListen, type Listen } from '../daemon/http.js';
 import { parseShard, type Shard } from '../daemon/hash.js';
 import { createLogger, isLevel, LEVELS, type Logger } from '../daemon/log.js';
-import { loadWebConfig } from '../daemon/web-config.js';
 
 export const RUN_USAGE = `usage: tlsprobe run [--config targets.yaml] [--listen ${DEFAULT_LISTEN.host}:${DEFAULT_LISTEN.port}] [--shard I/N] [--log-level ${LEVELS.join('|')}]
                     [--web.config.file web.yml]`;
@@ -43,7 +42,8 @@ export async function runCommand(argv: string[], io: Io): Promise<number> {
   // Logs go where the command's errors go: stderr when run for real, the test's buffer in-process.
   const flags = runFlags(values, (line) => io.err(line));
   const webFile = values['web.config.file'];
-  const web = webFile === undefined ? null : await loadWebConfig(webFile);
+  // Loaded only when asked for: its parser (zod, yaml) would otherwise stay in the agent's memory for nothing.
+  const web = webFile === undefined ? null : await import('../daemon/web-config.js').then((m) => m.loadWebConfig(webFile));
   const daemon = new Daemon({ configPath: values.config, ...flags, web });
   try {
     await daemon.start();

@@ -1,7 +1,8 @@
 // Checks that every `ca` file is readable and holds at least one parseable PEM certificate.
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { issueAt, type ConfigIssue } from './issues.js';
+import type { ConfigIssue } from './error.js';
+import { issueAt } from './issues.js';
 import type { PathSegment, Positions } from './positions.js';
 import type { Config } from './schema.js';
 

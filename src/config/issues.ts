@@ -1,37 +1,8 @@
-// ConfigError and turning zod issues into file:line:column messages with "did you mean" hints.
+// Turning zod issues into file:line:column messages with "did you mean" hints.
 import * as z from 'zod';
 import { describeValue } from './fields.js';
 import { formatPath, type PathSegment, type Positions } from './positions.js';
-
-export interface ConfigIssue {
-  file: string;
-  /** 1-based; null when the problem is not tied to a place in the file (e.g. unreadable file). */
-  line: number | null;
-  column: number | null;
-  /** Field path such as `targets[2].url`; empty for the document as a whole. */
-  path: string;
-  message: string;
-}
-
-export function formatIssue(i: ConfigIssue): string {
-  const where = i.line === null ? i.file : `${i.file}:${i.line}:${i.column ?? 1}`;
-  return `${where}: ${i.path ? `${i.path}: ` : ''}${i.message}`;
-}
-
-export function sortIssues(issues: ConfigIssue[]): ConfigIssue[] {
-  return [...issues].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
-}
-
-/** Thrown for any problem with a config file; `message` lists every issue, one per line. */
-export class ConfigError extends Error {
-  readonly issues: ConfigIssue[];
-  constructor(issues: ConfigIssue[]) {
-    const sorted = sortIssues(issues);
-    super(sorted.map(formatIssue).join('\n'));
-    this.name = 'ConfigError';
-    this.issues = sorted;
-  }
-}
+import type { ConfigIssue } from './error.js';
 
 /** An issue at a field path; positions turn it into a line and column. */
 export function issueAt(pos: Positions, path: readonly PathSegment[], message: string, opts: { key?: boolean } = {}): ConfigIssue {

@@ -6,8 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Secret } from '../revocation/secret.js';
-import { ConfigError, type ConfigIssue } from './issues.js';
-import { loadConfigFile } from './load.js';
+import { ConfigError, type ConfigIssue } from './error.js';
 import type { Config } from './schema.js';
 
 const SCRIPT = fileURLToPath(new URL('./load-worker.js', import.meta.url));
@@ -16,10 +15,16 @@ const SECRET = '__tlsprobeSecret';
 
 export type LoadReply = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] } | { ok: false; error: string };
 
+/** Whether the compiled worker script is there (the bench refuses to measure the fallback). */
+export function loaderThreadAvailable(): boolean {
+  return existsSync(SCRIPT);
+}
+
 /** Like loadConfigFile; on the calling thread when there is no compiled worker script (TypeScript sources under the test runner). */
 export function loadConfigOffThread(path: string, opts: { script?: string } = {}): Promise<Config> {
   const script = opts.script ?? SCRIPT;
-  if (!existsSync(script)) return loadConfigFile(path);
+  // Imported here: the parser (zod, yaml) is loaded by the thread that parses, not by the agent's main thread.
+  if (!existsSync(script)) return import('./load.js').then((m) => m.loadConfigFile(path));
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: { path } });
     let settled = false;

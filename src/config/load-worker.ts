@@ -2,7 +2,7 @@
 // the YAML parse (most of ~1 s for 10,000 targets) and its garbage stay off the agent's main thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfigFile } from './load.js';
-import { ConfigError } from './issues.js';
+import { ConfigError } from './error.js';
 import { packSecrets, type LoadReply } from './load-off-thread.js';
 
 const { path } = workerData as { path: string };

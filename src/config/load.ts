@@ -2,7 +2,8 @@
 import { dirname } from 'node:path';
 import { checkCaFiles } from './cafiles.js';
 import { crossFieldIssues } from './checks.js';
-import { ConfigError, errorMap, fromZod, issueAt, type ConfigIssue } from './issues.js';
+import { ConfigError, type ConfigIssue } from './error.js';
+import { errorMap, fromZod, issueAt } from './issues.js';
 import type { Positions, PathSegment } from './positions.js';
 import { readConfigText, readYaml } from './yaml-source.js';
 import { configSchema, type Config } from './schema.js';

@@ -2,7 +2,7 @@
 // then plain data plus the position of every node, with every YAML problem as one ConfigError.
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
-import { ConfigError, type ConfigIssue } from './issues.js';
+import { ConfigError, type ConfigIssue } from './error.js';
 import { Positions } from './positions.js';
 
 /** The file's text, or a ConfigError naming it (`what`: "config file", "web config file"). */

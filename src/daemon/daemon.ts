@@ -1,7 +1,9 @@
 // The long-running agent: loads the config, schedules probes, keeps the latest results, serves metrics,
 // reloads on SIGHUP (keeping the old config when the new one is invalid) and stops gracefully.
 import { Registry } from 'prom-client';
-import { resolveTargets, ConfigError, type ResolvedTarget, type Config } from '../config/index.js';
+import { resolveTargets, type ResolvedTarget } from '../config/resolve.js';
+import { ConfigError } from '../config/error.js';
+import type { Config } from '../config/schema.js';
 import { loadConfigOffThread } from '../config/load-off-thread.js';
 import { runTargetAddresses } from '../run/execute.js';
 import { resultExposition } from '../metrics/results.js';
@@ -15,7 +17,7 @@ import type { Logger } from './log.js';
 import type { Resolver } from '../probe/connect.js';
 import { defaultCrlCache } from '../revocation/index.js';
 import { ProbePool } from '../run/worker-pool.js';
-import { describeWebConfig, type WebConfig } from './web-config.js';
+import { describeWebConfig, type WebConfig } from './web-settings.js';
 
 export interface DaemonOptions {
   configPath: string;

@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { WebConfig } from './web-config.js';
+import type { WebConfig } from './web-settings.js';
 import { BasicAuth } from './basic-auth.js';
 import type { PackedBody } from '../metrics/packed-body.js';
 

@@ -4,9 +4,11 @@ import { createSecureContext } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
-import { ConfigError, errorMap, fromZod, issueAt } from '../config/issues.js';
+import { ConfigError } from '../config/error.js';
+import { errorMap, fromZod, issueAt } from '../config/issues.js';
 import type { Positions } from '../config/positions.js';
 import { readConfigText, readYaml } from '../config/yaml-source.js';
+import type { WebConfig, WebTls } from './web-settings.js';
 
 /**
  * A bcrypt hash as htpasswd -B, Go's x/crypto/bcrypt and Python's bcrypt write it: $2a$/$2b$/$2y$,
@@ -34,26 +36,6 @@ const schema = z.strictObject({
     .optional(),
   basic_auth_users: z.record(z.string().min(1, 'a user name must not be empty').regex(/^[^:]*$/, 'a user name cannot contain ":"'), bcryptHash).optional(),
 });
-
-export interface WebTls {
-  cert: Buffer;
-  /** The private key: handed to the TLS server only; never logged, serialised or exported. */
-  key: Buffer;
-  minVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
-  maxVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
-}
-
-export interface WebConfig {
-  file: string;
-  tls: WebTls | null;
-  /** User name → bcrypt hash; null: no authentication. */
-  users: Map<string, string> | null;
-}
-
-/** What may be logged about a web config: never a hash or a key. */
-export function describeWebConfig(w: WebConfig): Record<string, unknown> {
-  return { file: w.file, tls: w.tls !== null, basicAuthUsers: w.users?.size ?? 0 };
-}
 
 /** Reads and validates a web config; every problem is a ConfigError naming file, line and field (exit 2). */
 export async function loadWebConfig(file: string): Promise<WebConfig> {
