@@ -1,5 +1,4 @@
 // Child process of section 4: runs the daemon's start-up cycle on the generated config and measures it.
-import { loadConfigFile } from '../../src/config/index.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/log.js';
 import { defaultCrlCache } from '../../src/revocation/cache.js';
@@ -7,7 +6,7 @@ import { childMain, runChild } from '../lib/child.js';
 import type { Scrape } from './scrape-child.js';
 import { gc, startMonitor, vmHwm } from '../lib/monitor.js';
 import type { DaemonResult } from './daemon.js';
-import { requireCaptureWorkers } from '../lib/capture-workers.js';
+import { requireAgentThreads } from '../lib/agent-threads.js';
 import { machineBusy, machineTicks, splitThreads, threadCpuMs } from '../lib/cpu.js';
 import { readFile } from 'node:fs/promises';
 
@@ -15,7 +14,7 @@ const SCRAPES = 3;
 
 childMain(async (): Promise<DaemonResult> => {
   const [configPath, concurrency] = process.argv.slice(2) as [string, string];
-  requireCaptureWorkers();
+  requireAgentThreads();
   let errors = 0;
   const log = createLogger('error', () => void errors++);
   // Starts libuv's thread pool now, so that the threads born during the cycle are the capture workers
@@ -52,6 +51,8 @@ childMain(async (): Promise<DaemonResult> => {
     // Before the bench's own config load below, which is not the agent's.
     const peakRss = vmHwm() ?? loop.rssPeakSampled;
     const c0 = performance.now();
+    // Imported here: the agent's main thread does not load the parser (zod, yaml), and neither may its measurement.
+    const { loadConfigFile } = await import('../../src/config/load.js');
     await loadConfigFile(configPath);
     const configLoadMs = performance.now() - c0;
     return {

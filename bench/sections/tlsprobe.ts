@@ -5,12 +5,12 @@ import { runTargetAddresses } from '../../src/run/execute.js';
 import { runProbe } from '../../src/probe/runner.js';
 import { toProbeTarget } from '../../src/probe/from-config.js';
 import { ProbePool } from '../../src/run/worker-pool.js';
-import { requireCaptureWorkers } from '../lib/capture-workers.js';
+import { requireAgentThreads } from '../lib/agent-threads.js';
 
 /** The daemon's capture workers (one per core), shared by every tlsprobe contender of the run. */
 let pool: ProbePool | null = null;
 export function benchPool(): ProbePool {
-  requireCaptureWorkers();
+  requireAgentThreads();
   pool ??= new ProbePool();
   return pool;
 }
