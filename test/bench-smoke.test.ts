@@ -41,6 +41,7 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
         ['limit https all cores', r.limit.https.allCores],
         ['limit smtp single', r.limit.smtp.single],
         ['limit smtp all cores', r.limit.smtp.allCores],
+        ['limit smtp all cores, same dialogue as tlsprobe', r.limit.smtp.allCoresSameDialogue],
         ['blackbox https', r.blackbox.https],
         ['blackbox smtp', r.blackbox.smtp],
         ['blackbox smtp, same dialogue as tlsprobe', r.blackbox.smtpSameDialogue],

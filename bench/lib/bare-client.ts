@@ -16,8 +16,12 @@ export function bareContext(rootPem: string): SecureContext {
   return createSecureContext({ ca: rootPem });
 }
 
-export function bareOp(t: BareTarget, ctx: SecureContext): () => Promise<boolean> {
-  return t.kind === 'https' ? () => httpsOnce(t, ctx) : () => smtpOnce(t, ctx);
+/**
+ * `sameDialogue` (SMTP): tlsprobe's dialogue, which the brief requires of it, instead of the issue's
+ * limit client: EHLO again inside TLS and QUIT answered by 221 before closing.
+ */
+export function bareOp(t: BareTarget, ctx: SecureContext, sameDialogue = false): () => Promise<boolean> {
+  return t.kind === 'https' ? () => httpsOnce(t, ctx) : () => smtpOnce(t, ctx, sameDialogue);
 }
 
 /** TCP connect, TLS handshake verified against the root (chain and name), close. */
@@ -34,14 +38,14 @@ function httpsOnce(t: BareTarget, ctx: SecureContext): Promise<boolean> {
   });
 }
 
-/** Banner, EHLO, STARTTLS, verified handshake, QUIT (not waiting for 221), close. */
-function smtpOnce(t: BareTarget, ctx: SecureContext): Promise<boolean> {
+/** Banner, EHLO, STARTTLS, verified handshake, QUIT (not waiting for 221), close; or the same dialogue as tlsprobe. */
+function smtpOnce(t: BareTarget, ctx: SecureContext, sameDialogue: boolean): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const plain = netConnect({ host: HOST, port: t.port });
     plain.setNoDelay(true);
     let tls: TLSSocket | null = null;
     let buf = '';
-    let step = 0; // 0 banner, 1 EHLO reply, 2 STARTTLS reply
+    let step = 0; // 0 banner, 1 EHLO reply, 2 STARTTLS reply; same dialogue: 3 EHLO reply in TLS, 4 QUIT reply
     const timer = setTimeout(() => fail(new Error('timeout')), TIMEOUT_MS);
     const fail = (e: Error): void => {
       clearTimeout(timer);
@@ -60,6 +64,8 @@ function smtpOnce(t: BareTarget, ctx: SecureContext): Promise<boolean> {
         if (step === 0 && code === '220') (step = 1), plain.write('EHLO bench.example.test\r\n');
         else if (step === 1 && code === '250') (step = 2), plain.write('STARTTLS\r\n');
         else if (step === 2 && code === '220') return upgrade();
+        else if (step === 3 && code === '250') (step = 4), tls!.write('QUIT\r\n');
+        else if (step === 4 && code === '221') return done();
         else return fail(new Error(`unexpected reply at step ${step}: ${line.slice(0, 80)}`));
       }
     };
@@ -67,12 +73,29 @@ function smtpOnce(t: BareTarget, ctx: SecureContext): Promise<boolean> {
       plain.off('data', onData);
       tls = tlsConnect({ socket: plain, servername: t.servername, secureContext: ctx, rejectUnauthorized: true });
       tls.once('secureConnect', () => {
+        if (sameDialogue) {
+          step = 3;
+          buf = '';
+          tls!.on('data', onData);
+          tls!.once('close', () => fail(new Error('server closed the connection inside TLS')));
+          // As tlsprobe does: the EHLO waits for the first TLS 1.3 session ticket (~40 ms of
+          // delayed ACK and Nagle otherwise), and goes out on the next turn of the loop.
+          const ehlo = (): void => void setImmediate(() => tls!.write('EHLO bench.example.test\r\n'));
+          if (tls!.getProtocol() === 'TLSv1.3') tls!.once('session', ehlo);
+          else ehlo();
+          return;
+        }
         clearTimeout(timer);
         tls!.end('QUIT\r\n');
         tls!.destroySoon();
         resolve(true);
       });
       tls.once('error', fail);
+    };
+    const done = (): void => {
+      clearTimeout(timer);
+      tls!.destroy();
+      resolve(true);
     };
     plain.on('data', onData);
     plain.once('error', fail);

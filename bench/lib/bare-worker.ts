@@ -8,6 +8,7 @@ export interface BareWorkerData {
   rootPem: string;
   concurrency: number;
   maxOps: number;
+  sameDialogue: boolean;
 }
 
 export interface BareWorkerRun {
@@ -16,7 +17,7 @@ export interface BareWorkerRun {
 
 const data = workerData as BareWorkerData;
 const port = parentPort!;
-const op = bareOp(data.target, bareContext(data.rootPem));
+const op = bareOp(data.target, bareContext(data.rootPem), data.sameDialogue);
 port.on('message', (m: BareWorkerRun) => {
   void closedLoop(op, data.concurrency, m.ms, data.maxOps).then((result) => port.postMessage(result));
 });

@@ -10,19 +10,24 @@ export interface LimitResult {
   single: LoadResult[];
   /** min(cores, concurrency) worker threads sharing the concurrency: the machine's limit. */
   allCores: LoadResult[];
+  /** SMTP at the judged level: all cores, with tlsprobe's dialogue (EHLO inside TLS, QUIT answered by 221). */
+  allCoresSameDialogue?: LoadResult[];
 }
 
 /** The two baselines at one level: keys `limit1` (this thread) and `limitAll` (worker threads). */
 export async function limitContenders(target: BareTarget, rootPem: string, o: BenchOptions, concurrency: number): Promise<Contender[]> {
   const single = opContender('limit1', bareOp(target, bareContext(rootPem)), concurrency, o.maxOps);
-  return [single, await workerContender(target, rootPem, o, concurrency)];
+  const contenders = [single, await workerContender(target, rootPem, o, concurrency, false)];
+  // Not the issue's limit (its verdicts use limitAll): the same bare client given the dialogue tlsprobe must do.
+  if (target.kind === 'smtp' && concurrency === o.judgeLevel) contenders.push(await workerContender(target, rootPem, o, concurrency, true));
+  return contenders;
 }
 
-async function workerContender(target: BareTarget, rootPem: string, o: BenchOptions, concurrency: number): Promise<Contender> {
+async function workerContender(target: BareTarget, rootPem: string, o: BenchOptions, concurrency: number, sameDialogue: boolean): Promise<Contender> {
   const n = Math.min(o.cores, concurrency);
   const shares = Array.from({ length: n }, (_, i) => Math.floor(concurrency / n) + (i < concurrency % n ? 1 : 0));
   const workers = shares.map((share) => {
-    const data: BareWorkerData = { target, rootPem, concurrency: share, maxOps: Math.ceil(o.maxOps / n) };
+    const data: BareWorkerData = { target, rootPem, concurrency: share, maxOps: Math.ceil(o.maxOps / n), sameDialogue };
     return new Worker(new URL('../lib/bare-worker.js', import.meta.url), { workerData: data });
   });
   const close = async (): Promise<void> => void (await Promise.all(workers.map((w) => w.terminate())));
@@ -33,7 +38,7 @@ async function workerContender(target: BareTarget, rootPem: string, o: BenchOpti
     throw err;
   }
   return {
-    key: 'limitAll',
+    key: sameDialogue ? 'limitAllSameDialogue' : 'limitAll',
     concurrency,
     async run(ms) {
       // The workers are threads of this process: its CPU time is theirs (the idle main thread adds little).

@@ -21,6 +21,7 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
   const limitAll = empty();
   const blackbox = empty();
   const blackboxSameDialogue: LoadResult[] = [];
+  const limitSameDialogue: LoadResult[] = [];
   const tlsprobe = empty();
   const captureOnly = empty();
   const captureNoTap = empty();
@@ -46,6 +47,7 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
         put('limit1', limit1);
         put('limitAll', limitAll);
         put('blackbox', blackbox);
+        if (got.has('limitAllSameDialogue')) limitSameDialogue.push(got.get('limitAllSameDialogue')!);
         if (got.has('blackboxSameDialogue')) blackboxSameDialogue.push(got.get('blackboxSameDialogue')!);
         put('tlsprobe', tlsprobe);
         put('captureOnly', captureOnly);
@@ -55,7 +57,7 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
   } finally {
     await bb?.stop();
   }
-  if (want.limit) report.limit = { https: { single: limit1.https, allCores: limitAll.https }, smtp: { single: limit1.smtp, allCores: limitAll.smtp } };
+  if (want.limit) report.limit = { https: { single: limit1.https, allCores: limitAll.https }, smtp: { single: limit1.smtp, allCores: limitAll.smtp, allCoresSameDialogue: limitSameDialogue } };
   if (bb) report.blackbox = { version: bb.version, ...blackbox, smtpSameDialogue: blackboxSameDialogue };
   if (want.tlsprobe) report.tlsprobe = { ...tlsprobe, captureOnly, captureNoTap };
 }
