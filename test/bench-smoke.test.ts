@@ -63,6 +63,8 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
       expect(r.blackbox.version, 'the version line of blackbox_exporter --version').toMatch(/version \d/);
 
       expect(r.daemon).toMatchObject({ targets: 20, ok: 20, failed: 0, crlDownloads: 2 });
+      expect(r.daemon.skeleton, 'the skeleton of the design runs beside the agent').toMatchObject({ targets: 20, ok: 20, failed: 0 });
+      expect(r.daemon.skeleton.peakRssBytes).toBeGreaterThan(0);
       expect(r.daemon.scrapeBytes).toBeGreaterThan(0);
       // The warm cycle downloads nothing; the cold one each distinct CRL URL once.
       expect(r.coldWarm.cold).toMatchObject({ ok: 20, failed: 0, downloads: r.coldWarm.distinctCrlUrls });

@@ -2,6 +2,7 @@
 import type { LoadResult } from './load.js';
 import type { Report } from './report-types.js';
 import { idealCycleMs } from './verdicts.js';
+import type { SkeletonResult } from '../sections/skeleton-child.js';
 
 const MB = 1e6;
 const n0 = (x: number): string => Math.round(x).toLocaleString('en-US');
@@ -90,6 +91,7 @@ export function formatReport(r: Report): string {
         ['event-loop delay p99 (cycle)', `${f1(d.loopP99Ms)} ms`, `max ${f1(d.loopMaxMs)} ms; the config load (${n0(d.configLoadMs)} ms on one thread) runs inside start(), on a worker thread`],
         ['/metrics scrape (median of 3)', `${n0(d.scrapeMs)} ms`, `${f1(d.scrapeBytes / MB)} MB, ${n0(d.scrapes[0]?.series ?? 0)} series; each: ${d.scrapes.map((s) => n0(s.ms)).join(', ')} ms`],
         ['results', `${n0(d.ok)} OK`, `${d.failed} failed; CRL downloads ${d.crlDownloads}`],
+        ...(d.skeleton ? skeletonRows(d.skeleton, ideal) : []),
       ], 'lrl'),
       ...Object.entries(d.failures).map(([k, v]) => `  ! ${v}× ${k}`),
       '',
@@ -143,5 +145,13 @@ function cpuByThread(t: { mainMs: number; workersMs: number; runtimeMs: number }
     '  by thread (ms per probe)',
     `${per(t.mainMs + t.workersMs + t.runtimeMs + endedMs)} ms`,
     `capture workers ${per(t.workersMs)}, main thread ${per(t.mainMs)} (scheduler, revocation, checks, metrics), V8 GC/compiler + libuv threads ${per(t.runtimeMs)}, threads that ended (the config loader) ${per(endedMs)}`,
+  ];
+}
+
+/** The design without the agent's work: what the cycle and peak RSS compare with besides the limit. */
+function skeletonRows(k: SkeletonResult, ideal: number | null): string[][] {
+  return [
+    ['skeleton: cycle wall time', `${f1(k.wallMs / 1000)} s`, `${ideal ? `${(k.wallMs / ideal).toFixed(2)}× of the limit's; ` : ''}the design alone: bare captures with tlsprobe's dialogue on the capture threads, 2.6 kB kept per target, modules loaded (${n0(k.ok)} OK, ${k.failed} failed)`],
+    ['skeleton: peak RSS', `${n0(k.peakRssBytes / MB)} MB`, 'no config, checks, CRLs or metrics'],
   ];
 }

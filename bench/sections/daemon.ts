@@ -7,6 +7,9 @@ import { runChild } from '../lib/child.js';
 import type { BenchOptions } from '../lib/options.js';
 import type { BenchServers } from '../lib/servers.js';
 import { targetsYaml } from '../lib/targets.js';
+import type { SkeletonWorkerData } from '../lib/skeleton-worker.js';
+import type { SkeletonResult } from './skeleton-child.js';
+import { SERVERNAME } from '../lib/servers.js';
 
 /**
  * The node flags of the shipped systemd unit (its ExecStart), so that the bench measures the agent
@@ -56,6 +59,8 @@ export interface DaemonResult {
   scrapeMs: number;
   scrapeBytes: number;
   configLoadMs: number;
+  /** The design without the agent's work (skeleton-child.ts), same targets, concurrency and node flags. */
+  skeleton?: SkeletonResult;
 }
 
 export async function measureDaemon(servers: BenchServers, o: BenchOptions, concurrency: number): Promise<DaemonResult> {
@@ -70,5 +75,7 @@ export async function measureDaemon(servers: BenchServers, o: BenchOptions, conc
   await writeFileMode(floorPath, targetsYaml(servers, { count: 2, concurrency }));
   const floor = await runChild<DaemonResult>(child, [floorPath, String(concurrency)], 60_000, flags);
   const result = await runChild<DaemonResult>(child, [configPath, String(concurrency)], limitMs, flags);
-  return { ...result, floorRssBytes: floor.peakRssBytes };
+  const skeletonData: SkeletonWorkerData = { rootPem: servers.rootPem, httpsPort: servers.httpsPort, smtpPort: servers.smtpPort, servername: SERVERNAME };
+  const skeleton = await runChild<SkeletonResult>(new URL('./skeleton-child.js', import.meta.url), [String(o.daemonTargets), String(concurrency), JSON.stringify(skeletonData)], limitMs, flags);
+  return { ...result, floorRssBytes: floor.peakRssBytes, skeleton };
 }
