@@ -151,7 +151,7 @@ function cpuByThread(t: { mainMs: number; workersMs: number; runtimeMs: number }
 /** The design without the agent's work: what the cycle and peak RSS compare with besides the limit. */
 function skeletonRows(k: SkeletonResult, ideal: number | null): string[][] {
   return [
-    ['skeleton: cycle wall time', `${f1(k.wallMs / 1000)} s`, `${ideal ? `${(k.wallMs / ideal).toFixed(2)}× of the limit's; ` : ''}the design alone: bare captures with tlsprobe's dialogue on the capture threads, 2.6 kB kept per target, modules loaded (${n0(k.ok)} OK, ${k.failed} failed)`],
+    ['skeleton: cycle wall time', `${f1(k.wallMs / 1000)} s`, `${ideal ? `${(k.wallMs / ideal).toFixed(2)}× of the limit's; ` : ''}${k.cpuMs ? `${(k.cpuMs / k.targets).toFixed(2)} ms CPU per probe; ` : ''}the design alone: bare captures with tlsprobe's dialogue on the capture threads, 2.6 kB kept per target, modules loaded (${n0(k.ok)} OK, ${k.failed} failed)`],
     ['skeleton: peak RSS', `${n0(k.peakRssBytes / MB)} MB`, 'no config, checks, CRLs or metrics'],
   ];
 }

@@ -13,6 +13,8 @@ import type { SkeletonReply, SkeletonWorkerData } from '../lib/skeleton-worker.j
 export interface SkeletonResult {
   targets: number;
   wallMs: number;
+  /** The process's CPU time over the cycle (user + system, every thread). */
+  cpuMs: number;
   peakRssBytes: number;
   ok: number;
   failed: number;
@@ -31,6 +33,7 @@ childMain(async (): Promise<SkeletonResult> => {
   let next = 0;
   let failed = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   try {
     await new Promise<void>((resolve, reject) => {
       const send = (w: Worker): void => {
@@ -50,5 +53,7 @@ childMain(async (): Promise<SkeletonResult> => {
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return { targets: n, wallMs: performance.now() - t0, peakRssBytes: vmHwm() ?? 0, ok: n - failed, failed };
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  return { targets: n, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssBytes: vmHwm() ?? 0, ok: n - failed, failed };
 });
