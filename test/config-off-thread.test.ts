@@ -40,7 +40,7 @@ beforeAll(async () => {
   ({ loadConfigFile, ConfigError } = (await import(dist('config/index.js'))) as typeof import('../src/config/index.js'));
   ({ Secret } = (await import(dist('revocation/secret.js'))) as typeof import('../src/revocation/secret.js'));
   const chain = await testChain();
-  dir = tempFiles({ 'targets.yaml': CONFIG, 'ldap.pass': 's3cret-pw\n', 'root.pem': chain.root.certPem, 'bad.yaml': `${CONFIG}  - { name: x, url: "smtp://x:25", timeout: soon }\n`, 'crash.mjs': "throw new Error('broken build');\n" });
+  dir = tempFiles({ 'targets.yaml': CONFIG, 'ldap.pass': 's3cret-pw\n', 'root.pem': chain.root.certPem, 'bad.yaml': `${CONFIG}  - { name: x, url: "smtp://x:25", timeout: soon }\n`, 'crash.mjs': "throw new Error('broken build');\n", 'hang.mjs': 'setInterval(() => {}, 1000);\n' });
 });
 
 describe('loadConfigOffThread', () => {
@@ -73,5 +73,14 @@ describe('loadConfigOffThread', () => {
     const err = await loadConfigOffThread(path, { script: join(dir, 'crash.mjs') }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).message).toMatch(/targets\.yaml: could not be loaded: broken build/);
+  });
+
+  it('gives up on a loader that never answers (a FIFO, a hung mount): a ConfigError after the bound', async () => {
+    const path = join(dir, 'targets.yaml');
+    const t0 = Date.now();
+    const err = await loadConfigOffThread(path, { script: join(dir, 'hang.mjs'), timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/targets\.yaml: could not be loaded: not read and checked within 0\.3 s/);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
   });
 });

@@ -20,24 +20,37 @@ export function loaderThreadAvailable(): boolean {
   return existsSync(SCRIPT);
 }
 
+/**
+ * How long a load may take: 10,000 targets take ~1 s, 100,000 ~10 s. A file that never ends (a FIFO,
+ * a hung network mount) would otherwise hold a start or a reload forever.
+ */
+export const LOAD_TIMEOUT_MS = 60_000;
+
 /** Like loadConfigFile; on the calling thread when there is no compiled worker script (TypeScript sources under the test runner). */
-export function loadConfigOffThread(path: string, opts: { script?: string } = {}): Promise<Config> {
+export function loadConfigOffThread(path: string, opts: { script?: string; timeoutMs?: number } = {}): Promise<Config> {
   const script = opts.script ?? SCRIPT;
   // Imported here: the parser (zod, yaml) is loaded by the thread that parses, not by the agent's main thread.
   if (!existsSync(script)) return import('./load.js').then((m) => m.loadConfigFile(path));
+  const timeoutMs = opts.timeoutMs ?? LOAD_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const worker = new Worker(script, { workerData: { path } });
     let settled = false;
-    const fail = (message: string): void => {
-      // Out of memory on a huge file, or a broken install: an error about this file, not a crash.
-      if (!settled) reject(new ConfigError([{ file: path, line: null, column: null, path: '', message: `could not be loaded: ${message}` }]));
+    const settle = (): boolean => {
+      if (settled) return false;
       settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      return true;
     };
+    // Out of memory on a huge file, a broken install, no answer in time: an error about this file, not a crash or a hang.
+    const fail = (message: string): void => {
+      if (settle()) reject(new ConfigError([{ file: path, line: null, column: null, path: '', message: `could not be loaded: ${message}` }]));
+    };
+    const timer = setTimeout(() => fail(`not read and checked within ${timeoutMs / 1000} s`), timeoutMs);
     worker.once('message', (reply: LoadReply) => {
-      settled = true;
+      if (!settle()) return;
       if (reply.ok) resolve(unpackSecrets(reply.config));
       else reject('issues' in reply ? new ConfigError(reply.issues) : new Error(reply.error));
-      void worker.terminate();
     });
     worker.once('error', (err) => fail(err.message));
     worker.once('exit', (code) => fail(`the loader thread exited (${code}) without an answer`));
