@@ -41,6 +41,8 @@ childMain(async (): Promise<SkeletonResult> => {
       };
       for (const w of workers) {
         w.on('error', reject);
+        // Before the end only by accident (terminate() comes after resolve): fail now, not at runChild's bound.
+        w.on('exit', (code) => reject(new Error(`skeleton capture thread exited (${code}) with ${n - kept.size} targets to go`)));
         w.on('message', (m: SkeletonReply) => {
           if (!m.ok) failed++;
           kept.set(m.i, { ok: m.ok, series: Buffer.allocUnsafeSlow(SERIES_BYTES).fill(0x61) });
