@@ -11,11 +11,12 @@ const HOUR = 3_600_000;
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 
 function crl(o: Partial<CachedCrl> = {}): CachedCrl {
-  return {
-    fetchedAt: NOW, bytes: 100, fetchMs: 1, encoding: 'der', thisUpdate: NOW - HOUR, nextUpdate: NOW + 10 * HOUR, crlNumber: '1',
-    deltaOf: null, unknownCritical: [], indirect: false, issuerMatches: true, signature: 'valid', signatureError: null,
+  const c = {
+    fetchedAt: NOW, bytes: 100, fetchMs: 1, encoding: 'der' as const, thisUpdate: NOW - HOUR, nextUpdate: NOW + 10 * HOUR, crlNumber: '1',
+    deltaOf: null, unknownCritical: [], indirect: false, issuerMatches: true, signature: 'valid' as const, signatureError: null,
     index: new SerialIndex(), ...o,
   };
+  return { thisUpdateIso: new Date(c.thisUpdate).toISOString(), nextUpdateIso: c.nextUpdate === null ? null : new Date(c.nextUpdate).toISOString(), ...c };
 }
 
 function loader(out: () => CrlLoad, delayMs = 0) {
@@ -42,6 +43,20 @@ describe('CrlCache', () => {
     await cache.get('u', 30 * 60_000, NOW + HOUR, l.fn); // older than this caller's max_age
     expect(l.calls).toBe(3);
     expect(cache.stats()).toMatchObject({ size: 1, hits: 1, misses: 3, downloads: 3, bytes: 300, failures: 0 });
+  });
+
+  it('peek answers fresh hits without a promise, by the same rules as get, and never fetches', async () => {
+    const cache = new CrlCache();
+    const l = loader(() => ({ ok: true, fromCache: false, crl: crl() }));
+    expect(cache.peek('u', 24 * HOUR, NOW)).toBeUndefined(); // nothing yet: the caller has to get()
+    await cache.get('u', 24 * HOUR, NOW, l.fn);
+    const hit = cache.peek('u', 24 * HOUR, NOW + HOUR);
+    expect(hit).toMatchObject({ ok: true, fromCache: true });
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(cache.peek('u', 24 * HOUR, NOW + 11 * HOUR), 'past nextUpdate').toBeUndefined();
+    expect(cache.peek('u', 30 * 60_000, NOW + HOUR), "older than this caller's max_age").toBeUndefined();
+    expect(l.calls).toBe(1);
+    expect(cache.stats()).toMatchObject({ hits: 1, misses: 1, downloads: 1 });
   });
 
   it('shares one fetch between concurrent requests for the same key', async () => {

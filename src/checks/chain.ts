@@ -1,7 +1,7 @@
 // chain: presented order, missing intermediates, trust, validity, weak signatures and small keys along the path.
 import type { X509Certificate } from 'node:crypto';
 import type { CertInfo } from '../probe/result.js';
-import { isSelfIssued, nodeCert } from '../x509/node-cert.js';
+import { isSelfIssued, nodeCert, subjectDn } from '../x509/node-cert.js';
 import { buildPath } from './path.js';
 import { fail, pass, warn, type Check } from './types.js';
 
@@ -18,7 +18,7 @@ export const chainCheck: Check = ({ result, trust, now }) => {
   const orderChecked = result.tls?.chainSource === 'presented';
   const details: Record<string, unknown> = {
     path: inPath.map((c) => c.subject),
-    anchor: path.anchor ? nodeDn(path.anchor.subject) : null,
+    anchor: path.anchor ? subjectDn(path.anchor) : null,
     trusted: path.anchor !== null,
     orderChecked,
     presentedCount: infos.length,
@@ -112,17 +112,12 @@ function presentedFacts(info: CertInfo, cert: X509Certificate): Facts {
 function anchorFacts(cert: X509Certificate): Facts {
   const key = cert.publicKey;
   return {
-    subject: nodeDn(cert.subject),
+    subject: subjectDn(cert),
     notBefore: Date.parse(cert.validFrom),
     notAfter: Date.parse(cert.validTo),
     signatureAlgorithm: null,
     rsaBits: key.asymmetricKeyType === 'rsa' ? (key.asymmetricKeyDetails?.modulusLength ?? null) : null,
   };
-}
-
-/** Node writes DNs one RDN per line, least specific first; we show them most specific first. */
-function nodeDn(text: string): string {
-  return text.split('\n').reverse().join(', ');
 }
 
 function day(ms: number): string {

@@ -22,8 +22,15 @@ export const CHECKS = {
   crl: crlCheck,
 } satisfies Record<CheckId, Check>;
 
+const ALL: readonly Check[] = Object.values(CHECKS);
+
 export function runChecks(input: CheckInput): CheckResult[] {
-  return Object.values(CHECKS).flatMap((check) => check(input) ?? []);
+  const out: CheckResult[] = [];
+  for (const check of ALL) {
+    const r = check(input);
+    if (r) out.push(r);
+  }
+  return out;
 }
 
 /** Fills `checks` and `ok` of a result. `strict` makes warnings fail too. */

@@ -14,8 +14,30 @@ export interface Path {
   untrustedRoot: X509Certificate | null;
 }
 
-/** Walks from the leaf through presented certificates to a trust anchor (store first, so the shortest path wins). */
-export function buildPath(certs: X509Certificate[], trust: TrustStore): Path {
+/**
+ * The path depends only on the certificates and the store, and both the revocation stage and the
+ * chain check ask for it on every probe of a target. Certificates are the cached objects of
+ * nodeCert(), so the same chain is the same objects: remembered per store and leaf, a few chains each.
+ */
+const memo = new WeakMap<TrustStore, WeakMap<X509Certificate, Array<{ certs: X509Certificate[]; path: Readonly<Path> }>>>();
+const CHAINS_PER_LEAF = 4;
+
+/** Walks from the leaf through presented certificates to a trust anchor (store first, so the shortest path wins). The result is shared: read only. */
+export function buildPath(certs: X509Certificate[], trust: TrustStore): Readonly<Path> {
+  let byLeaf = memo.get(trust);
+  if (!byLeaf) memo.set(trust, (byLeaf = new WeakMap()));
+  let known = byLeaf.get(certs[0]!);
+  if (!known) byLeaf.set(certs[0]!, (known = []));
+  const hit = known.find((k) => k.certs.length === certs.length && k.certs.every((c, i) => c === certs[i]));
+  if (hit) return hit.path;
+  const path = Object.freeze(walk(certs, trust));
+  Object.freeze(path.presented);
+  if (known.length >= CHAINS_PER_LEAF) known.shift();
+  known.push({ certs: [...certs], path });
+  return path;
+}
+
+function walk(certs: X509Certificate[], trust: TrustStore): Path {
   const path: Path = { presented: [0], anchor: null, untrustedRoot: null };
   let cur = certs[0]!;
   while (path.presented.length < MAX_PATH) {

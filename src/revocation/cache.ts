@@ -15,6 +15,9 @@ export interface CachedCrl extends Omit<ParsedCrl, 'signature' | 'issuer'> {
   issuerMatches: boolean;
   signature: 'valid' | 'invalid' | 'unverified';
   signatureError: string | null;
+  /** thisUpdate and nextUpdate as results show them, made once per download. */
+  thisUpdateIso: string;
+  nextUpdateIso: string | null;
 }
 
 export type CrlLoad =
@@ -41,6 +44,8 @@ export interface CrlCacheStats {
 interface Entry {
   crl: CachedCrl;
   expiresAt: number;
+  /** What a hit returns (the same object each time: callers only read it). */
+  hit: CrlLoad;
 }
 
 export class CrlCache {
@@ -55,14 +60,9 @@ export class CrlCache {
    * entry). `load` runs at most once at a time per key; only a verified, usable CRL is kept.
    */
   async get(key: string, maxAgeMs: number, now: number, load: () => Promise<CrlLoad>): Promise<CrlLoad> {
-    const entry = this.entries.get(key);
-    if (entry && now < entry.expiresAt && now - entry.crl.fetchedAt < maxAgeMs) {
-      this.counters.hits++;
-      this.entries.delete(key); // re-insert: Map order doubles as LRU order
-      this.entries.set(key, entry);
-      return { ok: true, crl: entry.crl, fromCache: true };
-    }
-    if (entry) this.entries.delete(key);
+    const cached = this.peek(key, maxAgeMs, now);
+    if (cached) return cached;
+    this.entries.delete(key); // expired, if it was there
     const running = this.inflight.get(key);
     if (running) {
       this.counters.hits++;
@@ -72,6 +72,19 @@ export class CrlCache {
     const promise = this.fetch(key, maxAgeMs, load).finally(() => this.inflight.delete(key));
     this.inflight.set(key, promise);
     return promise;
+  }
+
+  /**
+   * The fresh CRL for `key` when the cache holds one (a hit, counted as get() counts it), without a
+   * promise: the probes' common case. undefined when get() has to fetch or join a fetch.
+   */
+  peek(key: string, maxAgeMs: number, now: number): CrlLoad | undefined {
+    const entry = this.entries.get(key);
+    if (!entry || now >= entry.expiresAt || now - entry.crl.fetchedAt >= maxAgeMs) return undefined;
+    this.counters.hits++;
+    this.entries.delete(key); // re-insert: Map order doubles as LRU order
+    this.entries.set(key, entry);
+    return entry.hit;
   }
 
   stats(): CrlCacheStats {
@@ -105,7 +118,7 @@ export class CrlCache {
     // A CRL that fails verification is not cached: once the CA republishes, the next probe sees it.
     if (crl.signature !== 'invalid' && crl.issuerMatches && crl.unknownCritical.length === 0 && expiresAt > crl.fetchedAt) {
       this.prune(crl.fetchedAt);
-      this.entries.set(key, { crl, expiresAt });
+      this.entries.set(key, { crl, expiresAt, hit: { ok: true, crl, fromCache: true } });
     }
     return out;
   }

@@ -29,43 +29,48 @@ export interface UrlContext {
 /** Clock skew tolerated before a CRL counts as issued in the future. */
 const SKEW_MS = 5 * 60_000;
 
-export async function checkCrlUrl(link: CertLink, url: string, ctx: UrlContext): Promise<CrlUrlResult> {
+/** One CDP URL of one certificate; answered without a promise when the cache holds a fresh CRL for it. */
+export function checkCrlUrl(link: CertLink, url: string, ctx: UrlContext): CrlUrlResult | Promise<CrlUrlResult> {
+  const key = cacheKey(url, link.issuer);
+  const cached = ctx.cache.peek(key, ctx.settings.crl.maxAgeMs, ctx.now);
+  if (cached) return urlResult(link, url, cached, ctx);
+  return ctx.cache.get(key, ctx.settings.crl.maxAgeMs, ctx.now, () => loadCrl(url, link, ctx.settings, ctx.now)).then((load) => urlResult(link, url, load, ctx));
+}
+
+/** One object per URL and probe, written out in full in each branch (this runs for every CDP of every probe). */
+function urlResult(link: CertLink, url: string, load: CrlLoad, ctx: UrlContext): CrlUrlResult {
   const transport = /^https?:/i.test(url) ? 'http' : /^ldaps?:/i.test(url) ? 'ldap' : 'other';
-  const base: CrlUrlResult = {
-    url, certIndex: link.index, certSubject: link.subject, transport, reachable: false, status: 'unreachable', error: null,
-    bytes: null, fetchMs: null, fromCache: false, encoding: null, thisUpdate: null, nextUpdate: null, crlNumber: null,
-    delta: false, entries: null, revoked: null,
-  };
-  const key = `${url}\n${link.issuer?.fingerprint256 ?? 'unknown issuer'}`;
-  const load = await ctx.cache.get(key, ctx.settings.crl.maxAgeMs, ctx.now, () => loadCrl(url, link, ctx.settings, ctx.now));
   if (!load.ok) {
-    const reachable = load.status !== 'unreachable' && load.status !== 'not_configured' && load.status !== 'unsupported';
-    return { ...base, reachable, status: load.status, error: load.error, bytes: load.bytes, fetchMs: load.ms };
+    return {
+      url, certIndex: link.index, certSubject: link.subject, transport,
+      reachable: load.status !== 'unreachable' && load.status !== 'not_configured' && load.status !== 'unsupported',
+      status: load.status, error: load.error, bytes: load.bytes, fetchMs: load.ms, fromCache: false, encoding: null,
+      thisUpdate: null, nextUpdate: null, crlNumber: null, delta: false, entries: null, revoked: null,
+    };
   }
   const c = load.crl;
-  const out: CrlUrlResult = {
-    ...base,
-    reachable: true,
-    status: 'ok',
-    bytes: c.bytes,
-    fetchMs: c.fetchMs,
-    fromCache: load.fromCache,
-    encoding: c.encoding,
-    thisUpdate: new Date(c.thisUpdate).toISOString(),
-    nextUpdate: c.nextUpdate === null ? null : new Date(c.nextUpdate).toISOString(),
-    crlNumber: c.crlNumber,
-    delta: c.deltaOf !== null,
-    entries: c.index.size,
-  };
   const [status, error] = judge(c, ctx);
-  out.status = status;
-  out.error = error;
   // Entries of a CRL that fails verification prove nothing either way.
-  if (status !== 'bad_signature' && status !== 'wrong_issuer' && status !== 'invalid') {
-    const hit = c.index.get(link.serial);
-    if (hit) out.revoked = { serial: link.serial, revokedAt: new Date(hit.revokedAt).toISOString(), reason: reasonName(hit.reason) };
-  }
-  return out;
+  const hit = status !== 'bad_signature' && status !== 'wrong_issuer' && status !== 'invalid' ? c.index.get(link.serial) : null;
+  return {
+    url, certIndex: link.index, certSubject: link.subject, transport,
+    reachable: true, status, error, bytes: c.bytes, fetchMs: c.fetchMs, fromCache: load.fromCache, encoding: c.encoding,
+    thisUpdate: c.thisUpdateIso, nextUpdate: c.nextUpdateIso, crlNumber: c.crlNumber, delta: c.deltaOf !== null, entries: c.index.size,
+    revoked: hit && { serial: link.serial, revokedAt: new Date(hit.revokedAt).toISOString(), reason: reasonName(hit.reason) },
+  };
+}
+
+// The cache key of a URL checked against an issuer's key (see CrlCache.get), remembered per issuer
+// certificate (a cached object): building it means reading the fingerprint and joining strings.
+const keys = new WeakMap<X509Certificate, Map<string, string>>();
+
+function cacheKey(url: string, issuer: X509Certificate | null): string {
+  if (!issuer) return `${url}\nunknown issuer`;
+  let byUrl = keys.get(issuer);
+  if (!byUrl) keys.set(issuer, (byUrl = new Map()));
+  let key = byUrl.get(url);
+  if (key === undefined) byUrl.set(url, (key = `${url}\n${issuer.fingerprint256}`));
+  return key;
 }
 
 function judge(c: Extract<CrlLoad, { ok: true }>['crl'], ctx: UrlContext): [CrlStatus, string | null] {
@@ -104,6 +109,8 @@ async function loadCrl(url: string, link: CertLink, settings: RevocationSettings
         encoding,
         thisUpdate: parsed.thisUpdate,
         nextUpdate: parsed.nextUpdate,
+        thisUpdateIso: new Date(parsed.thisUpdate).toISOString(),
+        nextUpdateIso: parsed.nextUpdate === null ? null : new Date(parsed.nextUpdate).toISOString(),
         crlNumber: parsed.crlNumber,
         deltaOf: parsed.deltaOf,
         unknownCritical: parsed.unknownCritical,

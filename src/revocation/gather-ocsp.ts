@@ -17,11 +17,17 @@ export interface LeafLink {
   ocspUrls: string[];
 }
 
-export async function gatherOcsp(result: ProbeResult, link: LeafLink | null, settings: OcspSettings): Promise<OcspInfo> {
+/** Without a promise when there is nothing to decode or ask (no staple, no queries): most probes. */
+export function gatherOcsp(result: ProbeResult, link: LeafLink | null, settings: OcspSettings): OcspInfo | Promise<OcspInfo> {
   const raw = result.tls?.ocspResponse;
   const info: OcspInfo = { stapled: result.tls?.ocspStapled ?? false, staple: null, queried: [] };
-  if (raw && link) info.staple = await decodeOcspResponse(Buffer.from(raw, 'base64'), link);
-  if (settings.query && link) {
+  if (!link || (!raw && !settings.query)) return info;
+  return fill(info, raw, link, settings);
+}
+
+async function fill(info: OcspInfo, raw: string | undefined, link: LeafLink, settings: OcspSettings): Promise<OcspInfo> {
+  if (raw) info.staple = await decodeOcspResponse(Buffer.from(raw, 'base64'), link);
+  if (settings.query) {
     info.queried = await Promise.all(link.ocspUrls.slice(0, MAX_RESPONDERS).map((url) => query(url, link, settings)));
   }
   return info;

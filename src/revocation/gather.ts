@@ -3,13 +3,13 @@ import type { X509Certificate } from 'node:crypto';
 import type { ProbeResult } from '../probe/result.js';
 import type { TrustStore } from '../checks/trust.js';
 import { buildPath } from '../checks/path.js';
-import { isSelfIssued, nodeCert } from '../x509/node-cert.js';
+import { isSelfIssued, nodeCert, subjectDn } from '../x509/node-cert.js';
 import type { CrlCache } from './cache.js';
 import { certFields, distributionPointUris, OID_FRESHEST_CRL } from './cert-fields.js';
 import { checkCrlUrl, type CertLink } from './crl-url.js';
 import { gatherOcsp } from './gather-ocsp.js';
 import type { RevocationSettings } from './settings.js';
-import type { CertRevocation, RevocationInfo } from './types.js';
+import type { CertRevocation, CrlUrlResult, RevocationInfo } from './types.js';
 
 export interface GatherContext {
   trust: TrustStore;
@@ -35,11 +35,22 @@ export async function gatherRevocation(result: ProbeResult, ctx: GatherContext):
     const links = pathLinks(result, ctx.trust);
     info.certificates = links.map(({ rev }) => rev);
     const leaf = links[0]?.link.index === 0 ? links[0] : null;
+    // Both start before either is awaited: fetches of the CRLs and OCSP run at the same time. Most
+    // probes need neither (CRLs cached, nothing stapled or queried) and then wait for no promise.
     const ocsp = gatherOcsp(result, leaf ? { leaf: leaf.link.cert, issuer: leaf.link.issuer, ocspUrls: leaf.rev.ocspUrls } : null, ctx.settings.ocsp);
-    const crls = ctx.settings.crl.check
-      ? Promise.all(links.flatMap(({ link, rev }) => rev.crlUrls.slice(0, MAX_URLS_PER_CERT).map((url) => checkCrlUrl(link, url, ctx))))
-      : Promise.resolve([]);
-    [info.ocsp, info.crls] = await Promise.all([ocsp, crls]);
+    const crls: Array<CrlUrlResult | Promise<CrlUrlResult>> = [];
+    if (ctx.settings.crl.check) {
+      for (const { link, rev } of links) {
+        for (const url of rev.crlUrls.length > MAX_URLS_PER_CERT ? rev.crlUrls.slice(0, MAX_URLS_PER_CERT) : rev.crlUrls) crls.push(checkCrlUrl(link, url, ctx));
+      }
+    }
+    if (ocsp instanceof Promise || crls.some((c) => c instanceof Promise)) {
+      // Together, so that a rejection of either is handled (and reported below) whichever ends first.
+      [info.ocsp, info.crls] = await Promise.all([ocsp, Promise.all(crls)]);
+    } else {
+      info.ocsp = ocsp;
+      info.crls = crls as CrlUrlResult[];
+    }
   } catch (err) {
     // A bug must not cost the probe its other results: report it as data.
     info.error = `internal error while gathering revocation data: ${(err as Error).message}`;
@@ -69,8 +80,8 @@ function pathLinks(result: ProbeResult, trust: TrustStore): Array<{ link: CertLi
         index: idx,
         subject: info.subject,
         serial: info.serial,
-        issuer: next !== undefined ? result.chain[next]!.subject : path.anchor ? dn(path.anchor.subject) : null,
-        crlUrls: [...new Set(info.crlDistributionPoints)],
+        issuer: next !== undefined ? result.chain[next]!.subject : path.anchor ? subjectDn(path.anchor) : null,
+        crlUrls: distinct(info.crlDistributionPoints),
         deltaCrlUrls: deltaUrls(cert),
         ocspUrls: info.aia.ocsp,
       },
@@ -79,17 +90,29 @@ function pathLinks(result: ProbeResult, trust: TrustStore): Array<{ link: CertLi
   return out;
 }
 
+// What this stage derives from a certificate is the same on every probe that presents it: derived
+// once per certificate (the cached objects of nodeCert() and certInfoFromDer()). Results only read them.
+const deltaMemo = new WeakMap<X509Certificate, string[]>();
+const distinctMemo = new WeakMap<readonly string[], string[]>();
+
 /** Freshest CRL URLs; a certificate Node parsed but we cannot walk just has none. */
 function deltaUrls(cert: X509Certificate): string[] {
-  try {
-    const value = certFields(cert).extensions.get(OID_FRESHEST_CRL);
-    return value ? distributionPointUris(value) : [];
-  } catch {
-    return [];
+  let urls = deltaMemo.get(cert);
+  if (!urls) {
+    try {
+      const value = certFields(cert).extensions.get(OID_FRESHEST_CRL);
+      urls = value ? distributionPointUris(value) : [];
+    } catch {
+      urls = [];
+    }
+    deltaMemo.set(cert, urls);
   }
+  return urls;
 }
 
-/** Node writes DNs one RDN per line, least specific first; results show them most specific first. */
-function dn(text: string): string {
-  return text.split('\n').reverse().join(', ');
+/** A certificate's CDP URLs without repeats (the list is the parsed certificate's, shared by its probes). */
+function distinct(urls: readonly string[]): string[] {
+  let out = distinctMemo.get(urls);
+  if (!out) distinctMemo.set(urls, (out = [...new Set(urls)]));
+  return out;
 }

@@ -10,6 +10,21 @@ export interface RevokedEntry {
 
 const EMPTY = 0;
 
+// Every probe looks the same few serials up again (its chain's, in one or two CRLs each): their key
+// bytes are remembered instead of normalised and decoded per lookup. Emptied when full.
+const KEY_MEMO_LIMIT = 4096;
+const keyMemo = new Map<string, Buffer>();
+
+function serialKey(serialHex: string): Buffer {
+  let key = keyMemo.get(serialHex);
+  if (!key) {
+    if (keyMemo.size >= KEY_MEMO_LIMIT) keyMemo.clear();
+    key = Buffer.from(normalizeSerial(serialHex), 'hex');
+    keyMemo.set(serialHex, key);
+  }
+  return key;
+}
+
 /**
  * Open-addressing hash table keyed by the serial's magnitude octets (sign padding stripped, so
  * `00 80` and `80` are one key). Keys live back to back in one byte array; a Map of hex strings
@@ -62,7 +77,7 @@ export class SerialIndex {
 
   /** The entry for a hex serial (any case, sign padding tolerated), or null. */
   get(serialHex: string): RevokedEntry | null {
-    const key = Buffer.from(normalizeSerial(serialHex), 'hex');
+    const key = serialKey(serialHex);
     let start = 0;
     while (start < key.length - 1 && key[start] === 0) start++;
     const mask = this.table.length - 1;

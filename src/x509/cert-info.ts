@@ -1,4 +1,5 @@
 // Turns a DER certificate into the plain CertInfo the results carry; parsed once per distinct certificate.
+import * as crypto from 'node:crypto';
 import { X509Certificate as NodeX509, createHash } from 'node:crypto';
 import { x509 } from './peculiar.js';
 import type { CertInfo } from '../probe/result.js';
@@ -20,13 +21,17 @@ const KEY_USAGE_NAMES: Array<[number, string]> = [
 const CACHE_LIMIT = 2048;
 const cache = new Map<string, Omit<CertInfo, 'index'>>();
 
+// One-shot hashing (Node >= 20.12) makes no Hash object per certificate and probe.
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
+const sha256Hex = (der: Buffer): string => (oneShot ? oneShot('sha256', der, 'hex') : createHash('sha256').update(der).digest('hex'));
+
 export function certInfoFromDer(der: Buffer, index: number): CertInfo {
-  const sha256 = createHash('sha256').update(der).digest('hex').toUpperCase();
-  let info = cache.get(sha256);
+  const key = sha256Hex(der);
+  let info = cache.get(key);
   if (!info) {
-    info = parse(der, sha256);
+    info = parse(der, key.toUpperCase());
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(sha256, info);
+    cache.set(key, info);
   }
   return { index, ...info };
 }

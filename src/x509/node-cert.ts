@@ -15,27 +15,37 @@ export function nodeCert(info: Pick<CertInfo, 'sha256' | 'der'>): X509Certificat
   return cert;
 }
 
-// Every probe of a target checks the same links again: remember each verified pair.
-const LINK_LIMIT = 4096;
-const links = new Map<string, boolean>();
+// Every probe of a target checks the same links again: remember each verified pair. Certificates are
+// the cached objects above and the trust stores', so the memo is keyed by identity (no key strings
+// per probe) and forgets a pair when either certificate is dropped.
+const links = new WeakMap<X509Certificate, WeakMap<X509Certificate, boolean>>();
 
 /** True when `issuer` issued `cert`: the names line up and the signature verifies. */
 export function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
   if (cert.issuer !== issuer.subject) return false;
-  const key = `${cert.fingerprint256}>${issuer.fingerprint256}`;
-  let ok = links.get(key);
+  let byIssuer = links.get(cert);
+  if (!byIssuer) links.set(cert, (byIssuer = new WeakMap()));
+  let ok = byIssuer.get(issuer);
   if (ok === undefined) {
     try {
       ok = cert.verify(issuer.publicKey);
     } catch {
       ok = false;
     }
-    if (links.size >= LINK_LIMIT) links.delete(links.keys().next().value!);
-    links.set(key, ok);
+    byIssuer.set(issuer, ok);
   }
   return ok;
 }
 
 export function isSelfIssued(cert: X509Certificate): boolean {
   return issuedBy(cert, cert);
+}
+
+const dns = new WeakMap<X509Certificate, string>();
+
+/** The subject as results show it, most specific RDN first (Node writes one per line, least specific first). Once per certificate. */
+export function subjectDn(cert: X509Certificate): string {
+  let text = dns.get(cert);
+  if (text === undefined) dns.set(cert, (text = cert.subject.split('\n').reverse().join(', ')));
+  return text;
 }
