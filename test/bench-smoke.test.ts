@@ -65,6 +65,12 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
       expect(r.daemon).toMatchObject({ targets: 20, ok: 20, failed: 0, crlDownloads: 2 });
       expect(r.daemon.skeleton, 'the skeleton of the design runs beside the agent').toMatchObject({ targets: 20, ok: 20, failed: 0 });
       expect(r.daemon.skeleton.peakRssBytes).toBeGreaterThan(0);
+      // A steady cycle after start-up, in the same process, for the agent and for the skeleton.
+      expect(r.daemon.steady).toHaveLength(1);
+      expect(r.daemon.steady[0].wallMs).toBeGreaterThan(0);
+      expect(r.daemon.steady[0].cpuMs).toBeGreaterThan(0);
+      expect(r.daemon.skeleton.steady).toHaveLength(1);
+      expect(r.daemon.skeleton.steady[0].wallMs).toBeGreaterThan(0);
       expect(r.daemon.scrapeBytes).toBeGreaterThan(0);
       // The warm cycle downloads nothing; the cold one each distinct CRL URL once.
       expect(r.coldWarm.cold).toMatchObject({ ok: 20, failed: 0, downloads: r.coldWarm.distinctCrlUrls });
@@ -74,7 +80,7 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
 
       // Every target of the issue is judged, with a value.
       const names = (r.verdicts as Array<{ name: string; value: number | null }>).map((v) => v.name).join('\n');
-      for (const want of ['vs blackbox_exporter, HTTPS', 'vs blackbox_exporter, SMTP', 'vs all-cores limit, HTTPS', 'vs all-cores limit, SMTP', 'peak RSS', '/metrics scrape', 'cycle wall time', 'event-loop delay p99', 'CRL: parse+index', 'CRL: retained memory', 'longest event-loop stall', 'CRL downloads']) {
+      for (const want of ['vs blackbox_exporter, HTTPS', 'vs blackbox_exporter, SMTP', 'vs all-cores limit, HTTPS', 'vs all-cores limit, SMTP', 'peak RSS', '/metrics scrape', 'steady cycle wall time', 'event-loop delay p99', 'CRL: parse+index', 'CRL: retained memory', 'longest event-loop stall', 'CRL downloads']) {
         expect(names).toContain(want);
       }
       for (const v of r.verdicts) expect(Number.isFinite(v.value), v.name).toBe(true);

@@ -122,6 +122,29 @@ describe('sharding', () => {
     for (const s of shards) expect(s.length).toBeGreaterThan(200);
   });
 
+  it('probeAll() probes every configured target once more, as the start-up cycle did', async () => {
+    const port = await closedPort();
+    const dir = tempFiles({});
+    const cfg = join(dir, 'targets.yaml');
+    // A schedule that never fires during the test: only start() and probeAll() probe.
+    writeFileSync(cfg, ['defaults:', '  schedule: "0 0 1 1 *"', '  timeout: 2s', 'targets:', ...['a', 'b', 'c'].map((n) => `  - { name: ${n}, url: "smtp://127.0.0.1:${port}" }`)].join('\n'));
+    const daemon = new Daemon({ configPath: cfg, listen: { host: '127.0.0.1', port: 0 }, shard: null, log: createLogger('error', () => {}), workers: 0 });
+    const refused = async (): Promise<number | undefined> => {
+      const body = await (await fetch(`${daemon.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+      return sample(body, 'tlsprobe_probes_total', { result: 'failure', reason: 'connect_refused' });
+    };
+    try {
+      await daemon.start();
+      expect(await refused()).toBe(3);
+      await daemon.probeAll();
+      expect(await refused()).toBe(6);
+      expect(daemon.inFlight).toBe(0);
+    } finally {
+      await daemon.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a reload still loading its file when the agent stops changes nothing', async () => {
     const port = await closedPort();
     const dir = tempFiles({});

@@ -64,12 +64,19 @@ export function machineBusy(before: MachineTicks | null, after: MachineTicks | n
   return { busyShare: busyCoreMs / (after.totalMs - before.totalMs), busyCoreMs };
 }
 
+export interface ThreadSplit {
+  mainMs: number;
+  workersMs: number;
+  runtimeMs: number;
+}
+
 /**
- * Where this process's CPU went between two snapshots: the main thread, threads born since
- * (the capture workers), and threads that existed at `before` (V8's platform threads for GC and
- * compilation, libuv's pool). Threads that ended in between are not counted; null without /proc.
+ * Where this process's CPU went between two snapshots: the main thread, the capture threads, and the
+ * rest (V8's platform threads for GC and compilation, libuv's pool). Capture threads are `workers`
+ * when given (a later cycle, when they already existed), else the threads born since `before`.
+ * Threads that ended in between are not counted; null without /proc.
  */
-export function splitThreads(before: Map<number, number>, after: Map<number, number>): { mainMs: number; workersMs: number; runtimeMs: number } | null {
+export function splitThreads(before: Map<number, number>, after: Map<number, number>, workers?: ReadonlySet<number>): ThreadSplit | null {
   if (before.size === 0 || after.size === 0) return null;
   let mainMs = 0;
   let workersMs = 0;
@@ -77,8 +84,13 @@ export function splitThreads(before: Map<number, number>, after: Map<number, num
   for (const [tid, ms] of after) {
     const d = ms - (before.get(tid) ?? 0);
     if (tid === process.pid) mainMs += d;
-    else if (before.has(tid)) runtimeMs += d;
-    else workersMs += d;
+    else if (workers ? workers.has(tid) : !before.has(tid)) workersMs += d;
+    else runtimeMs += d;
   }
   return { mainMs, workersMs, runtimeMs };
+}
+
+/** The threads born between two snapshots and still alive: the capture threads after a first cycle. */
+export function bornSince(before: Map<number, number>, after: Map<number, number>): Set<number> {
+  return new Set([...after.keys()].filter((tid) => !before.has(tid)));
 }

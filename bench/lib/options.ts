@@ -17,6 +17,8 @@ export interface BenchOptions {
   /** Hard cap on operations per measurement, whatever the duration. */
   maxOps: number;
   daemonTargets: number;
+  /** Cycles of section 4 after the start-up cycle, in the same process; the last one is judged. */
+  steadyCycles: number;
   crlSizes: number[];
   /** Entries in the issuing CA's CRL that every probe checks against. */
   issuingCrlEntries: number;
@@ -62,6 +64,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     rounds,
     maxOps: quick ? 2_000 : 200_000,
     daemonTargets,
+    steadyCycles: quick ? 1 : 2,
     crlSizes: quick ? [10_000] : [10_000, 100_000, 1_000_000],
     issuingCrlEntries: quick ? 1_000 : 100_000,
     cycleTargets: quick ? 20 : 1_000,

@@ -1,4 +1,5 @@
-// Child process of section 4: runs the daemon's start-up cycle on the generated config and measures it.
+// Child process of section 4: runs the daemon's start-up cycle on the generated config, then its
+// steady cycles (every target again, in the same process), and measures them.
 import { Daemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/log.js';
 import { defaultCrlCache } from '../../src/revocation/cache.js';
@@ -7,13 +8,14 @@ import type { Scrape } from './scrape-child.js';
 import { gc, startMonitor, vmHwm } from '../lib/monitor.js';
 import type { DaemonResult } from './daemon.js';
 import { requireAgentThreads } from '../lib/agent-threads.js';
-import { machineBusy, machineTicks, splitThreads, threadCpuMs } from '../lib/cpu.js';
+import { bornSince, machineBusy, machineTicks, splitThreads, threadCpuMs } from '../lib/cpu.js';
+import { measureCycle, type CycleFigures } from '../lib/cycle.js';
 import { readFile } from 'node:fs/promises';
 
 const SCRAPES = 3;
 
 childMain(async (): Promise<DaemonResult> => {
-  const [configPath, concurrency] = process.argv.slice(2) as [string, string];
+  const [configPath, concurrency, steadyCycles = '0'] = process.argv.slice(2) as [string, string, string?];
   requireAgentThreads();
   let errors = 0;
   const log = createLogger('error', () => void errors++);
@@ -32,10 +34,15 @@ childMain(async (): Promise<DaemonResult> => {
     await daemon.start();
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    const cpuByThread = splitThreads(threads0, threadCpuMs());
+    const threads1 = threadCpuMs();
+    const cpuByThread = splitThreads(threads0, threads1);
     const machine = machineBusy(machine0, machineTicks());
     const loop = monitor.stop();
-    const cycleHwm = vmHwm() ?? loop.rssPeakSampled;
+    // The next cycles, as every cycle after start-up runs: config loaded, V8 warmed up, CRLs cached.
+    const workerTids = bornSince(threads0, threads1);
+    const steady: CycleFigures[] = [];
+    for (let k = 0; k < Number(steadyCycles); k++) steady.push(await measureCycle(() => daemon.probeAll(), workerTids));
+    const cycleHwm = vmHwm() ?? Math.max(loop.rssPeakSampled, ...steady.map((c) => c.rssPeakSampled));
     gc();
     const heapAfterGc = process.memoryUsage().heapUsed;
     const verdicts = daemon.store.all().flatMap((t) => t.ok);
@@ -63,6 +70,7 @@ childMain(async (): Promise<DaemonResult> => {
       cpuSystemMs: cpu.system / 1000,
       cpuByThread,
       machine,
+      steady,
       peakRssBytes: peakRss,
       cycleRssBytes: cycleHwm,
       rssPeakSampled: loop.rssPeakSampled,

@@ -1,4 +1,5 @@
-// Section 4, the daemon at scale: N targets, one start-up cycle of `new Daemon().start()` in a fresh process, then /metrics scrapes.
+// Section 4, the daemon at scale: N targets, the start-up cycle of `new Daemon().start()` in a fresh
+// process, then steady cycles (every target again, as each later cycle runs), then /metrics scrapes.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import type { BenchServers } from '../lib/servers.js';
 import { targetsYaml } from '../lib/targets.js';
 import type { SkeletonWorkerData } from '../lib/skeleton-worker.js';
 import type { SkeletonResult } from './skeleton-child.js';
+import type { CycleFigures } from '../lib/cycle.js';
 import { SERVERNAME } from '../lib/servers.js';
 
 /**
@@ -30,7 +32,7 @@ export function agentNodeFlags(): string[] {
 export interface DaemonResult {
   targets: number;
   concurrency: number;
-  /** Daemon.start(): config load, listener, every target once. */
+  /** Daemon.start(): config load, listener, every target once (V8 compiling the agent's code as it goes). */
   wallMs: number;
   cpuUserMs: number;
   cpuSystemMs: number;
@@ -38,13 +40,15 @@ export interface DaemonResult {
   cpuByThread: { mainMs: number; workersMs: number; runtimeMs: number } | null;
   /** The whole machine during the cycle: share of all cores busy, and busy core-time (agent, servers, kernel). */
   machine: { busyShare: number; busyCoreMs: number } | null;
+  /** The cycles after start-up (Daemon.probeAll(), same process): what every later cycle costs. The last one is judged. */
+  steady: CycleFigures[];
   /** Peak RSS of the same agent with 2 targets: what modules, listener and capture workers cost before any scale. */
   floorRssBytes?: number;
   /** Peak RSS of the process over the cycle and the scrapes (VmHWM, else the 50 ms sampling). */
   peakRssBytes: number;
-  /** Peak RSS at the end of the cycle, before any scrape (VmHWM). */
+  /** Peak RSS at the end of the cycles, before any scrape (VmHWM). */
   cycleRssBytes: number;
-  /** Highest RSS sampled every 50 ms during the cycle. */
+  /** Highest RSS sampled every 50 ms during the start-up cycle. */
   rssPeakSampled: number;
   /** The main thread's live heap after the cycle (after a full GC): what the agent keeps. */
   heapAfterGcBytes: number;
@@ -74,8 +78,9 @@ export async function measureDaemon(servers: BenchServers, o: BenchOptions, conc
   const floorPath = join(servers.dir, 'daemon-floor.yaml');
   await writeFileMode(floorPath, targetsYaml(servers, { count: 2, concurrency }));
   const floor = await runChild<DaemonResult>(child, [floorPath, String(concurrency)], 60_000, flags);
-  const result = await runChild<DaemonResult>(child, [configPath, String(concurrency)], limitMs, flags);
+  const cycles = String(o.steadyCycles);
+  const result = await runChild<DaemonResult>(child, [configPath, String(concurrency), cycles], limitMs, flags);
   const skeletonData: SkeletonWorkerData = { rootPem: servers.rootPem, httpsPort: servers.httpsPort, smtpPort: servers.smtpPort, servername: SERVERNAME };
-  const skeleton = await runChild<SkeletonResult>(new URL('./skeleton-child.js', import.meta.url), [String(o.daemonTargets), String(concurrency), JSON.stringify(skeletonData)], limitMs, flags);
+  const skeleton = await runChild<SkeletonResult>(new URL('./skeleton-child.js', import.meta.url), [String(o.daemonTargets), String(concurrency), JSON.stringify(skeletonData), cycles], limitMs, flags);
   return { ...result, floorRssBytes: floor.peakRssBytes, skeleton };
 }

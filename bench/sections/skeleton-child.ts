@@ -7,6 +7,8 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { childMain } from '../lib/child.js';
 import { vmHwm } from '../lib/monitor.js';
+import { bornSince, splitThreads, threadCpuMs, type ThreadSplit } from '../lib/cpu.js';
+import { measureCycle, type CycleFigures } from '../lib/cycle.js';
 import type { Kind } from '../lib/targets.js';
 import type { SkeletonReply, SkeletonWorkerData } from '../lib/skeleton-worker.js';
 
@@ -15,6 +17,10 @@ export interface SkeletonResult {
   wallMs: number;
   /** The process's CPU time over the cycle (user + system, every thread). */
   cpuMs: number;
+  /** The same CPU time by thread, as the agent's (null without /proc). */
+  cpuByThread: ThreadSplit | null;
+  /** The cycles after the first, in the same process, as the agent's steady cycles. */
+  steady: CycleFigures[];
   peakRssBytes: number;
   ok: number;
   failed: number;
@@ -23,39 +29,60 @@ export interface SkeletonResult {
 const SERIES_BYTES = 2600;
 
 childMain(async (): Promise<SkeletonResult> => {
-  const [count, concurrency, workerJson] = process.argv.slice(2) as [string, string, string];
+  const [count, concurrency, workerJson, steadyCycles = '0'] = process.argv.slice(2) as [string, string, string, string?];
   await import('../../src/daemon/daemon.js');
   const n = Number(count);
+  const threads0 = threadCpuMs();
   const data = JSON.parse(workerJson) as SkeletonWorkerData;
   const workers = Array.from({ length: availableParallelism() }, () => new Worker(new URL('../lib/skeleton-worker.js', import.meta.url), { workerData: data }));
   const kinds: Kind[] = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 'https' : 'smtp'));
   const kept = new Map<number, { ok: boolean; series: Buffer }>();
-  let next = 0;
-  let failed = 0;
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const send = (w: Worker): void => {
-        if (next < n) w.postMessage({ i: next, kind: kinds[next++]! });
-      };
-      for (const w of workers) {
-        w.on('error', reject);
-        // Before the end only by accident (terminate() comes after resolve): fail now, not at runChild's bound.
-        w.on('exit', (code) => reject(new Error(`skeleton capture thread exited (${code}) with ${n - kept.size} targets to go`)));
-        w.on('message', (m: SkeletonReply) => {
-          if (!m.ok) failed++;
-          kept.set(m.i, { ok: m.ok, series: Buffer.allocUnsafeSlow(SERIES_BYTES).fill(0x61) });
-          if (kept.size === n) resolve();
-          else send(w);
-        });
-      }
+  let cycle: { next: number; done: number; resolve: () => void } | null = null;
+  let lost: Error | null = null;
+  let fail: (e: Error) => void = () => {};
+  const send = (w: Worker): void => {
+    if (cycle && cycle.next < n) w.postMessage({ i: cycle.next, kind: kinds[cycle.next++]! });
+  };
+  for (const w of workers) {
+    const onLost = (e: Error): void => {
+      lost ??= e;
+      fail(e);
+    };
+    w.on('error', onLost);
+    // Before the end only by accident (terminate() comes after the cycles): fail now, not at runChild's bound.
+    w.on('exit', (code) => onLost(new Error(`skeleton capture thread exited (${code}) with ${cycle ? n - cycle.done : 0} targets of the cycle to go`)));
+    w.on('message', (m: SkeletonReply) => {
+      // A target's series are replaced each cycle, as the agent's store does.
+      kept.set(m.i, { ok: m.ok, series: Buffer.allocUnsafeSlow(SERIES_BYTES).fill(0x61) });
+      if (!cycle) return;
+      if (++cycle.done === n) cycle.resolve();
+      else send(w);
+    });
+  }
+  /** Every target once, `concurrency` in flight. */
+  const runCycle = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (lost) return reject(lost);
+      fail = reject;
+      cycle = { next: 0, done: 0, resolve };
       for (let k = 0; k < Math.min(Number(concurrency), n); k++) send(workers[k % workers.length]!);
     });
+  try {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    await runCycle();
+    const threads1 = threadCpuMs();
+    // Read before the capture threads end: the split counts only threads still alive.
+    const cpuByThread = splitThreads(threads0, threads1);
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const workerTids = bornSince(threads0, threads1);
+    const steady: CycleFigures[] = [];
+    for (let k = 0; k < Number(steadyCycles); k++) steady.push(await measureCycle(runCycle, workerTids));
+    const ok = [...kept.values()].filter((k) => k.ok).length;
+    return { targets: n, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, cpuByThread, steady, peakRssBytes: vmHwm() ?? 0, ok, failed: n - ok };
   } finally {
+    cycle = null;
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  const wallMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  return { targets: n, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssBytes: vmHwm() ?? 0, ok: n - failed, failed };
 });
