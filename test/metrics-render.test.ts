@@ -64,11 +64,13 @@ describe('metrics rendering', () => {
       return r;
     };
     const results = [[big(1)], [big(2), big(3)], [resultWith([pki.leaf])]];
-    const stored = results.map((rs, i) => storedTarget(`t${i}`, i === 1, rs));
+    // Short non-ASCII too (the writer copies short ASCII pieces itself and hands the rest to Buffer.write).
+    const name = (i: number): string => `t${i}-Müll€r`;
+    const stored = results.map((rs, i) => storedTarget(name(i), i === 1, rs));
     // The oracle: each family's lines built as strings, one sampleLine() per row.
     const expected = results.map((rs, i) =>
       RESULT_SPECS.map((spec) =>
-        rs.flatMap((r) => spec.rows(r).map((row) => sampleLine(spec.name, { target: `t${i}`, address: i === 1 ? (r.address ?? '') : '', ...row.labels }, row.value))).join(''),
+        rs.flatMap((r) => spec.rows(r).map((row) => sampleLine(spec.name, { target: name(i), address: i === 1 ? (r.address ?? '') : '', ...row.labels }, row.value))).join(''),
       ),
     );
     stored.forEach((t, i) => {

@@ -177,6 +177,9 @@ export function renderTargetSeries(name: string, perAddress: boolean, results: P
   return { bytes: w.copy(Buffer.allocUnsafeSlow(w.at)), ends };
 }
 
+/** Pieces up to this many UTF-16 units are copied in JS when they are ASCII. */
+const SHORT = 64;
+
 /** Appends UTF-8 to one reused buffer; rendering is synchronous, so one writer serves every target. */
 class ByteWriter {
   private buf = Buffer.allocUnsafeSlow(64 * 1024);
@@ -190,6 +193,22 @@ class ByteWriter {
   text(s: string): void {
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
     if (this.at + s.length * 3 > this.buf.length) this.grow(s.length * 3);
+    // Most pieces are short ASCII (names, `="`, values; ~300 per target): copied here in JS they
+    // skip a call into C++ each, which cost more than the copy (render 37-39 → 23-30 µs per probe).
+    if (s.length <= SHORT) {
+      const buf = this.buf;
+      let at = this.at;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) {
+          this.at += this.buf.write(s, this.at);
+          return;
+        }
+        buf[at++] = c;
+      }
+      this.at = at;
+      return;
+    }
     this.at += this.buf.write(s, this.at);
   }
 
