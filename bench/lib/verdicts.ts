@@ -33,10 +33,11 @@ export function judge(r: Report): Verdict[] {
     out.push(verdict(`${n} targets: peak RSS`, d.peakRssBytes / MB, 150, false, 'MB'));
     out.push(verdict(`${n} targets: /metrics scrape`, d.scrapeMs, 200, false, 'ms'));
     const ideal = idealCycleMs(r, n, d.concurrency);
-    // Judged on the last steady cycle (what every cycle after start-up costs); the report shows the start-up cycle beside it.
-    const judged = d.steady?.at(-1);
-    const which = judged ? 'steady cycle' : 'start-up cycle';
-    if (ideal) out.push(verdict(`${n} targets: ${which} wall time vs ${n} ÷ limit rate`, (judged ?? d).wallMs / ideal, 1.2, false, '×'));
+    // Both: the start-up cycle (config load, V8 compiling the agent's code, CRL downloads) and the
+    // last steady cycle (what every later cycle costs).
+    const steady = d.steady?.at(-1);
+    if (ideal) out.push(verdict(`${n} targets: start-up cycle wall time vs ${n} ÷ limit rate`, d.wallMs / ideal, 1.2, false, '×'));
+    if (ideal && steady) out.push(verdict(`${n} targets: steady cycle wall time vs ${n} ÷ limit rate`, steady.wallMs / ideal, 1.2, false, '×'));
     // The worst of every cycle, start-up (config load) included.
     out.push(verdict(`${n} targets: event-loop delay p99`, Math.max(d.loopP99Ms, ...(d.steady ?? []).map((c) => c.loopP99Ms)), 50, false, 'ms'));
   }
