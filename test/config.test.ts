@@ -323,7 +323,7 @@ describe('loadConfigFile: CA files', () => {
 
   it('reports a directory given as ca file', async () => {
     const p = await write('dir.yaml', `defaults:\n  ca: certs\n${ONE()}`);
-    await expect(loadConfigFile(p)).rejects.toThrow(/dir\.yaml:2:7: defaults\.ca: .*certs: not readable \(EISDIR\)$/);
+    await expect(loadConfigFile(p)).rejects.toThrow(/dir\.yaml:2:7: defaults\.ca: .*certs: not readable \(not a regular file: a directory\)$/);
   });
 
   it('reports a ca file that contains no certificate', async () => {

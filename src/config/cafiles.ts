@@ -2,6 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ConfigIssue } from './error.js';
+import { assertRegularFile } from './regular-file.js';
 import { issueAt } from './issues.js';
 import type { PathSegment, Positions } from './positions.js';
 import type { Config } from './schema.js';
@@ -12,6 +13,7 @@ const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 export async function checkPemBundle(file: string): Promise<string | null> {
   let data: Buffer;
   try {
+    await assertRegularFile(file);
     data = await readFile(file);
   } catch (e) {
     return `not readable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;

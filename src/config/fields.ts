@@ -7,6 +7,7 @@ import cron from 'node-cron';
 import { parseDuration, formatDuration } from './duration.js';
 import { EKU_OIDS } from '../x509/eku.js';
 import { Secret } from '../revocation/secret.js';
+import { assertRegularFileSync } from './regular-file.js';
 
 /** A string, or a list of them: always a list after parsing. */
 export function oneOrMany<T extends z.ZodType>(item: T, what: string) {
@@ -177,6 +178,7 @@ export function secretFile(baseDir: string) {
   return z.string().min(1, 'must not be empty').transform((p, ctx) => {
     const file = resolve(baseDir, p);
     try {
+      assertRegularFileSync(file);
       const value = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
       if (value === '') ctx.addIssue({ code: 'custom', message: `${file} is empty` });
       return new Secret(value);

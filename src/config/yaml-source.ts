@@ -3,11 +3,13 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ConfigError, type ConfigIssue } from './error.js';
+import { assertRegularFile } from './regular-file.js';
 import { Positions } from './positions.js';
 
 /** The file's text, or a ConfigError naming it (`what`: "config file", "web config file"). */
 export async function readConfigText(path: string, what: string): Promise<string> {
   try {
+    await assertRegularFile(path);
     return await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
