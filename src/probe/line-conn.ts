@@ -39,6 +39,9 @@ export class LineConn {
   };
 
   private readonly onEnd = (): void => {
+    // 'end' and then 'close' both land here, and only the first failure counts: don't build an
+    // error (a stack trace and a quoted tail) that would be dropped, once per probe.
+    if (this.failure) return;
     const partial = this.partial();
     if (hasControlBytes(partial)) return this.fail(this.binary(partial));
     const tail = this.buf.length ? ` after sending ${quote(this.buf)}` : '';
