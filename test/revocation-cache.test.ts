@@ -6,6 +6,11 @@ import { CrlCache, type CachedCrl, type CrlLoad } from '../src/revocation/cache.
 import { SerialIndex } from '../src/revocation/serial-index.js';
 import { httpFetch } from '../src/revocation/fetch-http.js';
 import { closedPort } from './helpers/scripted.js';
+import { createChain } from '../src/pki/index.js';
+import { gatherRevocation } from '../src/revocation/gather.js';
+import { DEFAULT_CRL, DEFAULT_OCSP } from '../src/revocation/settings.js';
+import { buildStore } from '../src/checks/trust.js';
+import { resultWith } from './helpers/result.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.parse('2026-06-01T00:00:00Z');
@@ -145,3 +150,30 @@ describe('httpFetch', () => {
     expect(performance.now() - started).toBeLessThan(1500);
   });
 });
+
+describe('gatherRevocation when the cache breaks mid-way', () => {
+  it('reports the bug as data and leaves no fetch under way as an unhandled rejection', async () => {
+    const pki = await createChain({ names: ['mail.example.test'], reuseKeys: true, leaf: { crlUrls: ['http://a.example.test/a.crl', 'http://b.example.test/b.crl'] } });
+    const result = resultWith([pki.leaf, pki.intermediate]);
+    const rejected: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejected.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      // URL a: not cached, so fetched (a promise that fails a little later); URL b: the cache throws at once.
+      const broken = {
+        peek: (key: string) => {
+          if (key.startsWith('http://b.')) throw new Error('cache bug');
+          return undefined;
+        },
+        get: () => new Promise<CrlLoad>((_, reject) => setTimeout(() => reject(new Error('late failure')), 20)),
+      } as unknown as CrlCache;
+      const info = await gatherRevocation(result, { trust: buildStore([pki.root.certPem]), settings: { crl: DEFAULT_CRL, ocsp: DEFAULT_OCSP, ldap: null }, cache: broken, now: NOW });
+      expect(info.error).toBe('internal error while gathering revocation data: cache bug');
+      await new Promise((r) => setTimeout(r, 100)); // past the late failure
+      expect(rejected).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+});
+

@@ -9,7 +9,7 @@ import { certFields, distributionPointUris, OID_FRESHEST_CRL } from './cert-fiel
 import { checkCrlUrl, type CertLink } from './crl-url.js';
 import { gatherOcsp } from './gather-ocsp.js';
 import type { RevocationSettings } from './settings.js';
-import type { CertRevocation, CrlUrlResult, RevocationInfo } from './types.js';
+import type { CertRevocation, CrlUrlResult, OcspInfo, RevocationInfo } from './types.js';
 
 export interface GatherContext {
   trust: TrustStore;
@@ -31,6 +31,7 @@ export async function gatherRevocation(result: ProbeResult, ctx: GatherContext):
     ocsp: { stapled: result.tls?.ocspStapled ?? false, staple: null, queried: [] },
     error: null,
   };
+  const pending: Array<Promise<unknown>> = [];
   try {
     const links = pathLinks(result, ctx.trust);
     info.certificates = links.map(({ rev }) => rev);
@@ -38,20 +39,27 @@ export async function gatherRevocation(result: ProbeResult, ctx: GatherContext):
     // Both start before either is awaited: fetches of the CRLs and OCSP run at the same time. Most
     // probes need neither (CRLs cached, nothing stapled or queried) and then wait for no promise.
     const ocsp = gatherOcsp(result, leaf ? { leaf: leaf.link.cert, issuer: leaf.link.issuer, ocspUrls: leaf.rev.ocspUrls } : null, ctx.settings.ocsp);
+    if (ocsp instanceof Promise) pending.push(ocsp);
     const crls: Array<CrlUrlResult | Promise<CrlUrlResult>> = [];
     if (ctx.settings.crl.check) {
       for (const { link, rev } of links) {
-        for (const url of rev.crlUrls.length > MAX_URLS_PER_CERT ? rev.crlUrls.slice(0, MAX_URLS_PER_CERT) : rev.crlUrls) crls.push(checkCrlUrl(link, url, ctx));
+        for (const url of rev.crlUrls.length > MAX_URLS_PER_CERT ? rev.crlUrls.slice(0, MAX_URLS_PER_CERT) : rev.crlUrls) {
+          const r = checkCrlUrl(link, url, ctx);
+          if (r instanceof Promise) pending.push(r);
+          crls.push(r);
+        }
       }
     }
-    if (ocsp instanceof Promise || crls.some((c) => c instanceof Promise)) {
+    if (pending.length) {
       // Together, so that a rejection of either is handled (and reported below) whichever ends first.
       [info.ocsp, info.crls] = await Promise.all([ocsp, Promise.all(crls)]);
     } else {
-      info.ocsp = ocsp;
+      info.ocsp = ocsp as OcspInfo;
       info.crls = crls as CrlUrlResult[];
     }
   } catch (err) {
+    // What was still under way when a bug threw must not become an unhandled rejection.
+    for (const p of pending) p.catch(() => {});
     // A bug must not cost the probe its other results: report it as data.
     info.error = `internal error while gathering revocation data: ${(err as Error).message}`;
   }
