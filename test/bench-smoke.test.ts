@@ -70,6 +70,11 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
       expect(r.daemon.steady[0].wallMs).toBeGreaterThan(0);
       expect(r.daemon.steady[0].cpuMs).toBeGreaterThan(0);
       expect(r.daemon.skeleton.steady).toHaveLength(1);
+      // The cycles' yardstick: the all-cores limit measured right before and after them.
+      for (const at of [r.daemon.limitNearby.before, r.daemon.limitNearby.after]) {
+        expect(at.https).toBeGreaterThan(0);
+        expect(at.smtp).toBeGreaterThan(0);
+      }
       expect(r.daemon.skeleton.steady[0].wallMs).toBeGreaterThan(0);
       expect(r.daemon.scrapeBytes).toBeGreaterThan(0);
       // The warm cycle downloads nothing; the cold one each distinct CRL URL once.

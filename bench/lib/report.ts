@@ -83,6 +83,7 @@ export function formatReport(r: Report): string {
     out.push(
       `(4) Daemon, ${n0(d.targets)} targets (half HTTPS, half SMTP), concurrency ${d.concurrency}: the start-up cycle (new Daemon().start()), then ${d.steady?.length ?? 0} steady cycle(s) (daemon.probeAll(), same process)`,
       table([
+        ...(d.limitNearby ? [nearbyRow(d.limitNearby, r, d.targets, d.concurrency)] : []),
         ['start-up cycle wall time', `${f1(d.wallMs / 1000)} s`, ideal ? `${d.targets} ÷ all-cores limit at c=${d.concurrency} = ${f1(ideal / 1000)} s → ${(d.wallMs / ideal).toFixed(2)}×; includes the config load and V8 compiling the agent's code` : ''],
         ['CPU time (user + system)', `${f1((d.cpuUserMs + d.cpuSystemMs) / 1000)} s`, `${f1(d.cpuUserMs / 1000)} + ${f1(d.cpuSystemMs / 1000)} s; ${f1((d.cpuUserMs + d.cpuSystemMs) / d.targets)} ms per probe`],
         ...(d.cpuByThread ? [cpuByThread(d.cpuByThread, d.cpuUserMs + d.cpuSystemMs, d.targets)] : []),
@@ -147,6 +148,17 @@ function cpuByThread(t: { mainMs: number; workersMs: number; runtimeMs: number }
     '  by thread (ms per probe)',
     `${per(t.mainMs + t.workersMs + t.runtimeMs + endedMs)} ms`,
     `capture workers ${per(t.workersMs)}, main thread ${per(t.mainMs)} (scheduler, revocation, checks, metrics), V8 GC/compiler + libuv threads ${per(t.runtimeMs)}, threads that ended (the agent's config loader, at start-up) ${per(endedMs)}`,
+  ];
+}
+
+/** The limit measured next to the cycles (the yardstick of the cycle rows), beside section 1's. */
+function nearbyRow(n: NonNullable<Report['daemon']>['limitNearby'] & object, r: Report, targets: number, concurrency: number): string[] {
+  const ideal = idealCycleMs(r, targets, concurrency);
+  const old = idealCycleMs(r, targets, concurrency, 'section1');
+  return [
+    `all-cores limit at c=${concurrency}, next to the cycles`,
+    `${n0(n.before.https)} / ${n0(n.before.smtp)} → ${n0(n.after.https)} / ${n0(n.after.smtp)}`,
+    `HTTPS / SMTP handshakes per second, before → after the cycles; ${targets} ÷ their mean = ${ideal ? f1(ideal / 1000) : '?'} s, the yardstick below${old ? ` (section 1's figures: ${f1(old / 1000)} s)` : ''}`,
   ];
 }
 

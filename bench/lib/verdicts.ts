@@ -7,9 +7,15 @@ function verdict(name: string, value: number, target: number, atLeast: boolean, 
   return { name, value, target, atLeast, unit, pass: Number.isFinite(value) && (atLeast ? value >= target : value <= target) };
 }
 
-/** Expected cycle time if every probe ran at the limit's rate: half the targets on each server. */
-export function idealCycleMs(r: Report, targets: number, concurrency: number): number | null {
-  const at = (k: 'https' | 'smtp'): number | undefined => r.limit?.[k].allCores.find((x) => x.concurrency === concurrency)?.rate;
+/**
+ * Expected cycle time if every probe ran at the limit's rate: half the targets on each server. The
+ * limit measured next to the cycles (section 4, the mean of before and after) when there is one,
+ * else section 1's; `from: 'section1'` forces the latter.
+ */
+export function idealCycleMs(r: Report, targets: number, concurrency: number, from: 'nearby' | 'section1' = 'nearby'): number | null {
+  const near = from === 'nearby' ? r.daemon?.limitNearby : undefined;
+  const at = (k: 'https' | 'smtp'): number | undefined =>
+    near ? (near.before[k] + near.after[k]) / 2 : r.limit?.[k].allCores.find((x) => x.concurrency === concurrency)?.rate;
   const h = at('https');
   const s = at('smtp');
   if (!h || !s) return null;

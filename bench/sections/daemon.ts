@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileMode } from '../../test/harness/tmp.js';
 import { runChild } from '../lib/child.js';
+import { interleave } from '../lib/load.js';
+import { allCoresContender } from './limit.js';
 import type { BenchOptions } from '../lib/options.js';
 import type { BenchServers } from '../lib/servers.js';
 import { targetsYaml } from '../lib/targets.js';
@@ -65,7 +67,27 @@ export interface DaemonResult {
   configLoadMs: number;
   /** The design without the agent's work (skeleton-child.ts), same targets, concurrency and node flags. */
   skeleton?: SkeletonResult;
+  /** The all-cores limit's rates at this concurrency, measured right before and right after the cycles. */
+  limitNearby?: { before: { https: number; smtp: number }; after: { https: number; smtp: number } };
 }
+
+/**
+ * The all-cores limit at the cycle's concurrency, measured right before and right after the cycles:
+ * section 1's figure is minutes old by then, and the machine's speed drifts by up to 2× in that time
+ * (SMTP at c=64: 258-561 handshakes per second across four runs of one day).
+ */
+async function limitNearby(servers: BenchServers, o: BenchOptions, concurrency: number): Promise<{ https: number; smtp: number }> {
+  const contenders = await Promise.all(
+    (['https', 'smtp'] as const).map(async (kind) => ({
+      ...(await allCoresContender({ kind, port: kind === 'https' ? servers.httpsPort : servers.smtpPort, servername: SERVERNAME }, servers.rootPem, o, concurrency)),
+      key: kind,
+    })),
+  );
+  const got = await interleave(contenders, { warmupMs: o.warmupMs, durationMs: o.durationMs, rounds: NEARBY_ROUNDS });
+  return { https: got.get('https')!.rate, smtp: got.get('smtp')!.rate };
+}
+
+const NEARBY_ROUNDS = 3;
 
 export async function measureDaemon(servers: BenchServers, o: BenchOptions, concurrency: number): Promise<DaemonResult> {
   const configPath = join(servers.dir, `daemon-${o.daemonTargets}.yaml`);
@@ -79,8 +101,10 @@ export async function measureDaemon(servers: BenchServers, o: BenchOptions, conc
   await writeFileMode(floorPath, targetsYaml(servers, { count: 2, concurrency }));
   const floor = await runChild<DaemonResult>(child, [floorPath, String(concurrency)], 60_000, flags);
   const cycles = String(o.steadyCycles);
+  const before = await limitNearby(servers, o, concurrency);
   const result = await runChild<DaemonResult>(child, [configPath, String(concurrency), cycles], limitMs, flags);
   const skeletonData: SkeletonWorkerData = { rootPem: servers.rootPem, httpsPort: servers.httpsPort, smtpPort: servers.smtpPort, servername: SERVERNAME };
   const skeleton = await runChild<SkeletonResult>(new URL('./skeleton-child.js', import.meta.url), [String(o.daemonTargets), String(concurrency), JSON.stringify(skeletonData), cycles], limitMs, flags);
-  return { ...result, floorRssBytes: floor.peakRssBytes, skeleton };
+  const after = await limitNearby(servers, o, concurrency);
+  return { ...result, floorRssBytes: floor.peakRssBytes, skeleton, limitNearby: { before, after } };
 }

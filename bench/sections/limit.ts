@@ -23,6 +23,11 @@ export async function limitContenders(target: BareTarget, rootPem: string, o: Be
   return contenders;
 }
 
+/** The all-cores limit alone, for another section to measure next to its own work (section 4). */
+export function allCoresContender(target: BareTarget, rootPem: string, o: BenchOptions, concurrency: number): Promise<Contender> {
+  return workerContender(target, rootPem, o, concurrency, false);
+}
+
 async function workerContender(target: BareTarget, rootPem: string, o: BenchOptions, concurrency: number, sameDialogue: boolean): Promise<Contender> {
   const n = Math.min(o.cores, concurrency);
   const shares = Array.from({ length: n }, (_, i) => Math.floor(concurrency / n) + (i < concurrency % n ? 1 : 0));
