@@ -1,7 +1,7 @@
 // Every invalid config makes `check`, `run` and `validate` exit 2 with one clear error naming file, line and field.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { main } from '../src/cli/main.js';
 import { captureIo, runCli, tempFiles } from './helpers/cli.js';
@@ -112,14 +112,14 @@ describe('other inputs that must be clear errors', () => {
   });
 });
 
-describe('config inputs that are not regular files', () => {
+describe('config inputs that are not regular files, or too large', () => {
   // Reading a FIFO waits for a writer and cannot be cancelled: without the stat first, each of these
   // hangs for good (the child is killed after 20 s and the test fails). Run as the built CLI in a
   // child process, so that a regression cannot block this test process.
   const tlsprobe = (args: string[]): { status: number | null; stderr: string } =>
     spawnSync(process.execPath, ['bin/tlsprobe.js', ...args], { encoding: 'utf8', timeout: 20_000 });
 
-  it('targets.yaml, a CA file, an LDAP password file, the web config or its certificate that is a FIFO or a directory: exit 2 at once, naming it', () => {
+  it('targets.yaml, a CA file, an LDAP password file, the web config or its certificate that is a FIFO, a directory or too large: exit 2 at once, naming it', () => {
     const d = tempFiles({});
     const fifo = join(d, 'fifo');
     execFileSync('mkfifo', [fifo]);
@@ -127,6 +127,11 @@ describe('config inputs that are not regular files', () => {
       writeFileSync(join(d, name), text);
       return join(d, name);
     };
+    // Too large: refused before reading (a sparse 65 MiB targets.yaml costs no disk).
+    const big = join(d, 'big.yaml');
+    writeFileSync(big, '');
+    truncateSync(big, 65 << 20);
+    writeFileSync(join(d, 'long.pass'), 'x'.repeat((64 << 10) + 1));
     for (const [args, message] of [
       [['validate', '--config', fifo], `${fifo}: cannot read config file (not a regular file: a FIFO)`],
       [['check', '--config', fifo], `${fifo}: cannot read config file (not a regular file: a FIFO)`],
@@ -135,6 +140,8 @@ describe('config inputs that are not regular files', () => {
       [['validate', '--config', d], `${d}: cannot read config file (not a regular file: a directory)`],
       [['validate', '--config', cfg('ca.yaml', T('    ca: [fifo]\n'))], `targets[0].ca[0]: ${fifo}: not readable (not a regular file: a FIFO)`],
       [['validate', '--config', cfg('ldap.yaml', `ldap:\n  url: ldap://127.0.0.1:389\n  bind_dn: "CN=svc"\n  password_file: fifo\n${T('')}`)], `ldap.password_file: ${fifo}: not readable (not a regular file: a FIFO)`],
+      [['validate', '--config', big], `${big}: cannot read config file (larger than 64 MiB)`],
+      [['validate', '--config', cfg('long.yaml', `ldap:\n  url: ldap://127.0.0.1:389\n  bind_dn: "CN=svc"\n  password_file: long.pass\n${T('')}`)], `ldap.password_file: ${join(d, 'long.pass')}: not readable (larger than 64 KiB)`],
       [['run', '--config', cfg('ok.yaml', T('')), '--listen', '127.0.0.1:0', '--web.config.file', fifo], `${fifo}: cannot read web config file (not a regular file: a FIFO)`],
       [['run', '--config', join(d, 'ok.yaml'), '--listen', '127.0.0.1:0', '--web.config.file', cfg('web.yml', 'tls_server_config:\n  cert_file: fifo\n  key_file: fifo\n')], `tls_server_config.cert_file: ${fifo}: not readable (not a regular file: a FIFO)`],
     ] as const) {

@@ -1,8 +1,7 @@
 // Checks that every `ca` file is readable and holds at least one parseable PEM certificate.
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { ConfigIssue } from './error.js';
-import { assertRegularFile } from './regular-file.js';
+import { MAX_PEM_BYTES, readRegularFile, unreadable } from './regular-file.js';
 import { issueAt } from './issues.js';
 import type { PathSegment, Positions } from './positions.js';
 import type { Config } from './schema.js';
@@ -13,10 +12,9 @@ const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 export async function checkPemBundle(file: string): Promise<string | null> {
   let data: Buffer;
   try {
-    await assertRegularFile(file);
-    data = await readFile(file);
+    data = await readRegularFile(file, MAX_PEM_BYTES);
   } catch (e) {
-    return `not readable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+    return `not readable (${unreadable(e)})`;
   }
   const blocks = data.toString('latin1').match(PEM_CERT) ?? [];
   if (blocks.length === 0) {

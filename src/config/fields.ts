@@ -1,5 +1,4 @@
 // Field-level zod validators shared by the config schema (durations, host names, thumbprints...).
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import * as z from 'zod';
@@ -7,7 +6,7 @@ import cron from 'node-cron';
 import { parseDuration, formatDuration } from './duration.js';
 import { EKU_OIDS } from '../x509/eku.js';
 import { Secret } from '../revocation/secret.js';
-import { assertRegularFileSync } from './regular-file.js';
+import { MAX_SECRET_BYTES, readRegularFileSync, unreadable } from './regular-file.js';
 
 /** A string, or a list of them: always a list after parsing. */
 export function oneOrMany<T extends z.ZodType>(item: T, what: string) {
@@ -178,12 +177,11 @@ export function secretFile(baseDir: string) {
   return z.string().min(1, 'must not be empty').transform((p, ctx) => {
     const file = resolve(baseDir, p);
     try {
-      assertRegularFileSync(file);
-      const value = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+      const value = readRegularFileSync(file, MAX_SECRET_BYTES).toString('utf8').replace(/\r?\n$/, '');
       if (value === '') ctx.addIssue({ code: 'custom', message: `${file} is empty` });
       return new Secret(value);
     } catch (e) {
-      ctx.addIssue({ code: 'custom', message: `${file}: not readable (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      ctx.addIssue({ code: 'custom', message: `${file}: not readable (${unreadable(e)})` });
       return z.NEVER;
     }
   });

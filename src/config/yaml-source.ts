@@ -1,19 +1,16 @@
 // The YAML half of reading a config file (targets.yaml and the web config alike): the file's text,
 // then plain data plus the position of every node, with every YAML problem as one ConfigError.
-import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { ConfigError, type ConfigIssue } from './error.js';
-import { assertRegularFile } from './regular-file.js';
+import { MAX_CONFIG_BYTES, readRegularFile, unreadable } from './regular-file.js';
 import { Positions } from './positions.js';
 
 /** The file's text, or a ConfigError naming it (`what`: "config file", "web config file"). */
 export async function readConfigText(path: string, what: string): Promise<string> {
   try {
-    await assertRegularFile(path);
-    return await readFile(path, 'utf8');
+    return (await readRegularFile(path, MAX_CONFIG_BYTES)).toString('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new ConfigError([{ file: path, line: null, column: null, path: '', message: `cannot read ${what} (${code})` }]);
+    throw new ConfigError([{ file: path, line: null, column: null, path: '', message: `cannot read ${what} (${unreadable(e)})` }]);
   }
 }
 

@@ -1,6 +1,5 @@
 // The agent's web config file (Prometheus exporter-toolkit format): TLS and basic auth for its own endpoints.
-import { readFile } from 'node:fs/promises';
-import { assertRegularFile } from '../config/regular-file.js';
+import { MAX_PEM_BYTES, readRegularFile, unreadable } from '../config/regular-file.js';
 import { createSecureContext } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
@@ -59,10 +58,9 @@ async function loadTls(t: TlsSection, baseDir: string, positions: Positions): Pr
   const read = async (field: 'cert_file' | 'key_file'): Promise<Buffer> => {
     const path = resolve(baseDir, t[field]);
     try {
-      await assertRegularFile(path);
-      return await readFile(path);
+      return await readRegularFile(path, MAX_PEM_BYTES);
     } catch (e) {
-      throw at(field, `${path}: not readable (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw at(field, `${path}: not readable (${unreadable(e)})`);
     }
   };
   const cert = await read('cert_file');
