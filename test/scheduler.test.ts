@@ -96,6 +96,75 @@ describe('Scheduler', () => {
   });
 });
 
+describe('Scheduler.runAll', () => {
+  const runner = (ms: number) => {
+    const started: string[] = [];
+    let inFlight = 0;
+    let max = 0;
+    const hooks = {
+      run: async (t: ResolvedTarget) => {
+        started.push(t.name);
+        max = Math.max(max, ++inFlight);
+        await sleep(ms);
+        inFlight--;
+      },
+      skipped: (t: ResolvedTarget) => skipped.push(t.name),
+      lag: () => {},
+    };
+    const skipped: string[] = [];
+    return { hooks, started, skipped, max: () => max };
+  };
+
+  it('counts as in flight only the runs that hold a slot, and starts no queued target after stop()', async () => {
+    const r = runner(50);
+    const s = new Scheduler(2, r.hooks);
+    const targets = Array.from({ length: 100 }, (_, i) => target(`t${i}`, '0 0 1 1 *'));
+    const all = s.runAll(targets);
+    await sleep(10);
+    // The status page and stop() report this: 2 probes running, not 100 waiting.
+    expect(s.inFlight).toBe(2);
+    const left = await s.stop(5_000);
+    await all;
+    expect(left).toBe(0);
+    // The two that were running finish; the 98 behind them never start (100 × 50 ms / 2 would fit in the grace).
+    expect(r.started).toEqual(['t0', 't1']);
+  });
+
+  it('does not start a scheduled run that was still waiting for a slot when stop() came', async () => {
+    const r = runner(1500);
+    const s = new Scheduler(1, r.hooks);
+    const every = [target('a', '* * * * * *'), target('b', '* * * * * *')];
+    s.setTargets(every, 1);
+    // The tick starts both (jittered over at most half a second); b waits behind a for the one slot.
+    for (const until = Date.now() + 5_000; r.started.length < 1 && Date.now() < until; ) await sleep(10);
+    await sleep(520); // both jitter timers have fired: the second run waits for the slot
+    await s.stop(5_000);
+    await sleep(100);
+    expect(r.started.length).toBe(1);
+  }, 10_000);
+
+  it('skips a target whose previous run is still going without holding up the others, and waits for that run', async () => {
+    const r = runner(30);
+    let releaseSlow: () => void = () => {};
+    const s = new Scheduler(2, { ...r.hooks, run: (t) => (t.name === 'slow' ? new Promise<void>((res) => (releaseSlow = res)) : r.hooks.run(t)) });
+    const slow = target('slow', '0 0 1 1 *');
+    const first = s.runAll([slow]);
+    const others = Array.from({ length: 6 }, (_, i) => target(`t${i}`, '0 0 1 1 *'));
+    let done = false;
+    const second = s.runAll([slow, ...others]).then(() => (done = true));
+    // One slot is held by the slow run; the other serves t0..t5 one after another.
+    for (const until = Date.now() + 5_000; r.started.length < 6 && Date.now() < until; ) await sleep(10);
+    expect(r.started).toEqual(['t0', 't1', 't2', 't3', 't4', 't5']);
+    expect(r.skipped).toEqual(['slow']);
+    await sleep(20);
+    expect(done).toBe(false); // the cycle is not over while the slow run goes on
+    releaseSlow();
+    await Promise.all([first, second]);
+    expect(done).toBe(true);
+    await s.stop(1000);
+  });
+});
+
 describe('jitter', () => {
   it('spreads starts over at most half the interval and at most a minute, the same way every time', () => {
     const every = (ms: number) => ({ getNextRuns: () => [new Date(0), new Date(ms)] });

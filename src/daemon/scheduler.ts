@@ -22,11 +22,11 @@ export class Scheduler {
   private tasks: ScheduledTask[] = [];
   private timers = new Set<NodeJS.Timeout>();
   private readonly running = new Map<string, Promise<void>>();
-  private readonly limit: Semaphore;
+  private readonly slots: Semaphore;
   private isStopped = false;
 
   constructor(concurrency: number, private readonly hooks: SchedulerHooks) {
-    this.limit = new Semaphore(concurrency);
+    this.slots = new Semaphore(concurrency);
   }
 
   /** Replaces the schedule: new tasks for the new targets; runs in flight finish. */
@@ -35,7 +35,7 @@ export class Scheduler {
     // process alive after SIGTERM (the load runs on a thread and takes ~1 s at 10,000 targets).
     if (this.isStopped) return;
     this.clearSchedule();
-    this.limit.setLimit(concurrency);
+    this.slots.setLimit(concurrency);
     const groups = new Map<string, ResolvedTarget[]>();
     for (const t of targets) {
       const expr = t.schedule ?? DEFAULT_SCHEDULE;
@@ -49,9 +49,30 @@ export class Scheduler {
     }
   }
 
-  /** Runs every target now (start-up and reload), spread by the same jitter. */
-  runAll(targets: ResolvedTarget[], jitterWindowMs = 0): Promise<void> {
-    return Promise.all(targets.map((t) => this.start(t, jitterWindowMs * jitterFraction(t.name)))).then(() => undefined);
+  /**
+   * Runs every target now (start-up, reload, probeAll) and resolves when all have finished. Targets
+   * are handed to the limit as slots free up, by as many lanes as the limit allows, not queued all
+   * at once: 10,000 waiting runs made as many closures and promises that lived through the whole
+   * cycle, were promoted to the old generation and then became its garbage. Lag still counts from
+   * this call, when every target was due. A target whose previous run is still going is skipped
+   * (and reported) without holding up a lane; the cycle also waits for that run.
+   */
+  async runAll(targets: readonly ResolvedTarget[]): Promise<void> {
+    const due = performance.now();
+    const overlapping: Array<Promise<void>> = [];
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < targets.length && !this.isStopped) {
+        const t = targets[next++]!;
+        const previous = this.running.get(t.name);
+        if (previous) {
+          this.hooks.skipped(t);
+          overlapping.push(previous);
+        } else await this.start(t, 0, due);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.slots.limit, targets.length) }, lane));
+    await Promise.all(overlapping);
   }
 
   /** Set from the first moment of stop(): nothing is scheduled or started after it. */
@@ -81,7 +102,8 @@ export class Scheduler {
     for (const t of group) void this.start(t, window * jitterFraction(t.name));
   }
 
-  private start(t: ResolvedTarget, delayMs: number): Promise<void> {
+  /** `due`: when the run was due (its tick plus jitter, or runAll's call), for the lag. */
+  private start(t: ResolvedTarget, delayMs: number, due = performance.now()): Promise<void> {
     if (delayMs > 0) {
       return new Promise((resolve) => {
         const timer = setTimeout(() => {
@@ -97,10 +119,11 @@ export class Scheduler {
       this.hooks.skipped(t);
       return previous;
     }
-    const planned = performance.now();
-    const run = this.limit
+    const run = this.slots
       .run(async () => {
-        this.hooks.lag((performance.now() - planned) / 1000);
+        // A run that waited for its slot past stop() does not start: stop waits for running probes only.
+        if (this.isStopped) return;
+        this.hooks.lag((performance.now() - due) / 1000);
         await this.hooks.run(t);
       })
       .finally(() => this.running.delete(t.name));

@@ -4,11 +4,16 @@ export class Semaphore {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private limit: number) {}
+  constructor(private max: number) {}
 
   setLimit(limit: number): void {
-    this.limit = limit;
+    this.max = limit;
     this.drain();
+  }
+
+  /** Runs allowed at once. */
+  get limit(): number {
+    return this.max;
   }
 
   get inFlight(): number {
@@ -20,7 +25,7 @@ export class Semaphore {
   }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active++;
     try {
       return await fn();
@@ -37,7 +42,7 @@ export class Semaphore {
   }
 
   private drain(): void {
-    while (this.active < this.limit && this.waiting.length > 0) {
+    while (this.active < this.max && this.waiting.length > 0) {
       this.active++;
       this.waiting.shift()!();
     }
