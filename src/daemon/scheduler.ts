@@ -54,25 +54,16 @@ export class Scheduler {
    * are handed to the limit as slots free up, by as many lanes as the limit allows, not queued all
    * at once: 10,000 waiting runs made as many closures and promises that lived through the whole
    * cycle, were promoted to the old generation and then became its garbage. Lag still counts from
-   * this call, when every target was due. A target whose previous run is still going is skipped
-   * (and reported) without holding up a lane; the cycle also waits for that run.
+   * this call, when every target was due. A target whose previous run is still going is skipped and
+   * reported by start(); its lane waits for that run, which holds (or waits for) a slot of its own.
    */
   async runAll(targets: readonly ResolvedTarget[]): Promise<void> {
     const due = performance.now();
-    const overlapping: Array<Promise<void>> = [];
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < targets.length && !this.isStopped) {
-        const t = targets[next++]!;
-        const previous = this.running.get(t.name);
-        if (previous) {
-          this.hooks.skipped(t);
-          overlapping.push(previous);
-        } else await this.start(t, 0, due);
-      }
+      while (next < targets.length && !this.isStopped) await this.start(targets[next++]!, 0, due);
     };
     await Promise.all(Array.from({ length: Math.min(this.slots.limit, targets.length) }, lane));
-    await Promise.all(overlapping);
   }
 
   /** Set from the first moment of stop(): nothing is scheduled or started after it. */
