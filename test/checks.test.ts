@@ -3,6 +3,9 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { createChain, createRoot, createIntermediate, issueLeaf, createSelfSigned, type Chain, type Issued } from '../src/pki/index.js';
 import { runChecks, applyChecks } from '../src/checks/index.js';
 import { resultWith, input } from './helpers/result.js';
+import { chainInfos } from '../src/x509/cert-info.js';
+import { buildStore } from '../src/checks/trust.js';
+import type { CertInfo } from '../src/probe/result.js';
 
 const DAY = 86_400_000;
 const NAMES = ['mail.example.test'];
@@ -15,6 +18,14 @@ beforeAll(async () => {
 function check(id: string, presented: Issued[], o: Parameters<typeof input>[1] = {}, r?: Parameters<typeof resultWith>[1]) {
   const found = runChecks(input(resultWith(presented, r), { roots: [pki.root], ...o })).find((c) => c.id === id);
   if (!found) throw new Error(`check ${id} did not run`);
+  // The agent's results share one frozen chain per distinct chain, and some checks remember their
+  // verdicts per chain or leaf: judged twice that way (computed, then remembered), it must agree.
+  // One store for both runs, as the agent's per-target store is (the memo is per store).
+  const trust = o.trust ?? buildStore((o.roots ?? [pki.root]).map((c) => c.certPem));
+  for (let i = 0; i < 2; i++) {
+    const shared = { ...resultWith(presented, r), chain: chainInfos(presented.map((c) => c.der)) as CertInfo[] };
+    expect(runChecks(input(shared, { ...o, trust })).find((c) => c.id === id)).toEqual(found);
+  }
   return found;
 }
 

@@ -8,7 +8,8 @@ import { BLOCK_BYTES, BlockPacker } from '../src/metrics/packed-body.js';
 import { escapeLabelValue, familyHeader, sampleLine } from '../src/metrics/exposition.js';
 import { resultWith } from './helpers/result.js';
 import type { OcspResponseInfo } from '../src/revocation/types.js';
-import type { ProbeResult } from '../src/probe/result.js';
+import type { CertInfo, ProbeResult } from '../src/probe/result.js';
+import { chainInfos } from '../src/x509/cert-info.js';
 
 describe('metrics rendering', () => {
   it('escapes label values as the exposition format requires', () => {
@@ -63,14 +64,22 @@ describe('metrics rendering', () => {
       r.chain[0]!.subject = `CN=${'ü日'.repeat(30_000)}"\\\n${n}`;
       return r;
     };
-    const results = [[big(1)], [big(2), big(3)], [resultWith([pki.leaf])]];
+    // A chain shared between probes (frozen): its certificates' labels are rendered once and copied.
+    const shared = (): ProbeResult => ({ ...resultWith([]), chain: chainInfos([pki.leaf.der, pki.intermediate.der]) as CertInfo[] });
+    const results = [[big(1)], [big(2), big(3)], [resultWith([pki.leaf])], [shared(), shared()]];
     // Short non-ASCII too (the writer copies short ASCII pieces itself and hands the rest to Buffer.write).
     const name = (i: number): string => `t${i}-Müll€r`;
     const stored = results.map((rs, i) => storedTarget(name(i), i === 1, rs));
     // The oracle: each family's lines built as strings, one sampleLine() per row.
     const expected = results.map((rs, i) =>
       RESULT_SPECS.map((spec) =>
-        rs.flatMap((r) => spec.rows(r).map((row) => sampleLine(spec.name, { target: name(i), address: i === 1 ? (r.address ?? '') : '', ...row.labels }, row.value))).join(''),
+        rs
+          .map((r) => {
+            let text = '';
+            spec.rows(r, (value, labels) => (text += sampleLine(spec.name, { target: name(i), address: i === 1 ? (r.address ?? '') : '', ...labels }, value)));
+            return text;
+          })
+          .join(''),
       ),
     );
     stored.forEach((t, i) => {

@@ -1,21 +1,43 @@
 // chain: presented order, missing intermediates, trust, validity, weak signatures and small keys along the path.
 import type { X509Certificate } from 'node:crypto';
-import type { CertInfo } from '../probe/result.js';
 import { isSelfIssued, nodeCert, subjectDn } from '../x509/node-cert.js';
 import { buildPath } from './path.js';
 import { fail, pass, warn, type Check } from './types.js';
+import type { CertInfo, CheckResult } from '../probe/result.js';
+import type { TrustStore } from './trust.js';
 
 // Matches "SHA-1withRSA..." / "sha1WithRSAEncryption" / "md5...", not SHA-128x.
 const WEAK_SIGNATURE = /(^|[^a-z0-9])(sha-?1|md5|md2)(?!\d)/i;
 
+interface Judged {
+  verdict: CheckResult;
+  /** The verdict holds while `now` stays in [from, until]: every certificate of the path valid. */
+  from: number;
+  until: number;
+}
+
+// Repeat probes of a target present the same chain (one frozen list, see chainInfos): its verdict
+// holds until the trust store or the order evidence changes, or a certificate's validity starts or ends.
+const memo = new WeakMap<readonly CertInfo[], Judged & { trust: TrustStore; orderChecked: boolean }>();
+
 export const chainCheck: Check = ({ result, trust, now }) => {
   const infos = result.chain;
   if (infos.length === 0) return null;
+  const orderChecked = result.tls?.chainSource === 'presented';
+  const shared = Object.isFrozen(infos);
+  const seen = shared ? memo.get(infos) : undefined;
+  if (seen && seen.trust === trust && seen.orderChecked === orderChecked && seen.from <= now && now <= seen.until) return seen.verdict;
+  const judged = judge(infos, trust, orderChecked, now);
+  // Only an all-valid verdict is kept: it names no date, so it holds for the whole window.
+  if (shared && judged.from <= now && now <= judged.until) memo.set(infos, { ...judged, verdict: Object.freeze(judged.verdict), trust, orderChecked });
+  return judged.verdict;
+};
+
+function judge(infos: readonly CertInfo[], trust: TrustStore, orderChecked: boolean, now: number): Judged {
   const certs = infos.map((c) => nodeCert(c));
   const path = buildPath(certs, trust);
   const last = infos[path.presented.at(-1)!]!;
   const inPath = path.presented.map((i) => infos[i]!);
-  const orderChecked = result.tls?.chainSource === 'presented';
   const details: Record<string, unknown> = {
     path: inPath.map((c) => c.subject),
     anchor: path.anchor ? subjectDn(path.anchor) : null,
@@ -85,10 +107,12 @@ export const chainCheck: Check = ({ result, trust, now }) => {
   }
 
   const trustedVia = path.anchor ? `trusted via "${details.anchor}"` : '';
-  if (failures.length) return fail('chain', failures.join('; '), details);
-  if (warnings.length) return warn('chain', `${warnings.join('; ')} (${trustedVia})`, details);
-  return pass('chain', `chain OK, ${path.presented.length} certificate(s) ${trustedVia}${notes.length ? `; ${notes.join('; ')}` : ''}`, details);
-};
+  const from = Math.max(...facts.map((f) => f.notBefore));
+  const until = Math.min(...facts.map((f) => f.notAfter));
+  if (failures.length) return { verdict: fail('chain', failures.join('; '), details), from, until };
+  if (warnings.length) return { verdict: warn('chain', `${warnings.join('; ')} (${trustedVia})`, details), from, until };
+  return { verdict: pass('chain', `chain OK, ${path.presented.length} certificate(s) ${trustedVia}${notes.length ? `; ${notes.join('; ')}` : ''}`, details), from, until };
+}
 
 interface Facts {
   subject: string;

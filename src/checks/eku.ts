@@ -1,8 +1,9 @@
 // eku: the leaf may be used for TLS server authentication (and whatever else is expected), with a fitting key usage.
 import { fail, pass, warn, type Check } from './types.js';
+import { perLeaf } from './leaf-memo.js';
 import { ANY_EKU, SERVER_AUTH, ekuName } from '../x509/eku.js';
 
-export const ekuCheck: Check = ({ result, expect }) => {
+const judgeEku: Check = ({ result, expect }) => {
   const leaf = result.chain[0];
   if (!leaf) return null;
   const required = [SERVER_AUTH, ...(expect.eku ?? []).filter((o) => o !== SERVER_AUTH)];
@@ -17,7 +18,7 @@ export const ekuCheck: Check = ({ result, expect }) => {
   const ku = leaf.keyUsage;
   if (ku !== null) {
     // RSA key exchange (TLS 1.2 "TLS_RSA_*" suites) encrypts the premaster secret to the key; everything else signs.
-    const rsaKx = /^TLS_RSA_/.test(result.tls?.cipher.standardName ?? '');
+    const rsaKx = rsaKeyExchange(result.tls?.cipher.standardName);
     const need = rsaKx ? 'keyEncipherment' : 'digitalSignature';
     if (!ku.includes(need)) problems.push(`leaf key usage lacks ${need} (has ${ku.join(', ') || 'none'})${rsaKx ? ' needed by the negotiated RSA key exchange' : ''}`);
   }
@@ -28,3 +29,9 @@ export const ekuCheck: Check = ({ result, expect }) => {
   }
   return pass('eku', `leaf EKU allows ${required.map(ekuName).join(', ')}`, details);
 };
+
+function rsaKeyExchange(cipher: string | null | undefined): boolean {
+  return /^TLS_RSA_/.test(cipher ?? '');
+}
+
+export const ekuCheck = perLeaf(judgeEku, ({ result, expect }) => `${rsaKeyExchange(result.tls?.cipher.standardName)} ${expect.eku?.join(' ') ?? '-'}`);

@@ -1,8 +1,9 @@
 // name: every expected name matches the leaf's SAN (CN only without SAN), per RFC 6125.
 import { isWildcard, matchHost } from '../x509/names.js';
 import { fail, pass, warn, type Check } from './types.js';
+import { perLeaf } from './leaf-memo.js';
 
-export const nameCheck: Check = ({ result, expect, protocol }) => {
+const judgeName: Check = ({ result, expect, protocol }) => {
   const leaf = result.chain[0];
   if (!leaf) return null;
   const matches = expect.names.map((host) => ({ host, ...matchHost(host, leaf) }));
@@ -21,3 +22,5 @@ export const nameCheck: Check = ({ result, expect, protocol }) => {
   if (viaCn) return warn('name', `matched via the subject CN because the leaf has no SAN (modern clients ignore the CN)`, details);
   return pass('name', `leaf covers ${expect.names.join(', ')}`, details);
 };
+
+export const nameCheck = perLeaf(judgeName, ({ expect, protocol }) => `${protocol} ${expect.names.join(' ')}`);

@@ -9,15 +9,14 @@ import { BlockPacker, type PackedBody } from './packed-body.js';
 import { ocspAnswers, ocspSaysRevoked } from '../checks/crl.js';
 
 type Labels = Record<string, string>;
-interface Row {
-  labels?: Labels;
-  value: number;
-}
+/** Takes one sample of a family for one result: its value and its labels beyond target and address. */
+export type Emit = (value: number, labels?: Labels) => void;
 interface Spec {
   name: string;
   help: string;
   labels?: string[];
-  rows(r: ProbeResult): Row[];
+  /** Emits the family's samples for `r` (a callback, not a list: no arrays per family and probe). */
+  rows(r: ProbeResult, emit: Emit): void;
 }
 
 const PHASES = ['dns', 'connect', 'greeting', 'starttls', 'handshake', 'session', 'http', 'total'] as const;
@@ -27,79 +26,127 @@ export function certPosition(c: CertInfo): 'leaf' | 'intermediate' | 'root' {
   return c.index === 0 ? 'leaf' : c.selfSigned ? 'root' : 'intermediate';
 }
 
+// Label sets that recur probe after probe are made once and rendered once (see `interned`): the
+// phases, the check ids, a negotiated version and cipher, and each shared certificate's five labels.
+const renderedLabels = new WeakMap<Labels, Buffer>();
+
+/** Labels whose text (`,k="v"...`) is rendered now, once, and copied into every sample that uses them. */
+function interned(labels: Labels): Labels {
+  renderedLabels.set(labels, Buffer.from(`,${labelPairs(labels)}`));
+  return labels;
+}
+
+function internedBy<K>(cache: Map<K, Labels>, key: K, make: () => Labels): Labels {
+  let labels = cache.get(key);
+  if (!labels) {
+    // Bounded: label values come from servers (ciphers) and from the check list.
+    if (cache.size >= 256) cache.clear();
+    cache.set(key, (labels = interned(make())));
+  }
+  return labels;
+}
+
+const PHASE_LABELS = Object.fromEntries(PHASES.map((p) => [p, interned({ phase: p })])) as Record<(typeof PHASES)[number], Labels>;
+const checkLabels = new Map<string, Labels>();
+const checkLabel = (id: string): Labels => internedBy(checkLabels, id, () => ({ check: id }));
+const tlsLabels = new Map<string, Map<string, Labels>>();
+function tlsLabel(version: string, cipher: string): Labels {
+  let byCipher = tlsLabels.get(version);
+  if (!byCipher) tlsLabels.set(version, (byCipher = new Map()));
+  return internedBy(byCipher, cipher, () => ({ version, cipher }));
+}
+
+const certLabelMemo = new WeakMap<CertInfo, Labels>();
 function certLabels(c: CertInfo): Labels {
-  return { position: certPosition(c), subject: c.subject, issuer: c.issuer, serial: c.serial, thumbprint: c.thumbprint };
+  const make = (): Labels => ({ position: certPosition(c), subject: c.subject, issuer: c.issuer, serial: c.serial, thumbprint: c.thumbprint });
+  // Only a frozen CertInfo (shared between probes, see chainInfos) cannot change under its memo.
+  if (!Object.isFrozen(c)) return make();
+  let labels = certLabelMemo.get(c);
+  if (!labels) certLabelMemo.set(c, (labels = interned(make())));
+  return labels;
 }
 
 const CERT_LABELS = ['position', 'subject', 'issuer', 'serial', 'thumbprint'];
 
 export const RESULT_SPECS: Spec[] = [
-  { name: 'tlsprobe_probe_success', help: '1 when the probe connected and no check failed.', rows: (r) => [{ value: r.ok ? 1 : 0 }] },
+  { name: 'tlsprobe_probe_success', help: '1 when the probe connected and no check failed.', rows: (r, emit) => emit(r.ok ? 1 : 0) },
   {
     name: 'tlsprobe_probe_duration_seconds',
     help: 'Duration of each phase of the last probe, in seconds.',
     labels: ['phase'],
-    rows: (r) => PHASES.filter((p) => r.timings[p] !== undefined).map((p) => ({ labels: { phase: p }, value: r.timings[p]! / 1000 })),
+    rows: (r, emit) => {
+      for (const p of PHASES) if (r.timings[p] !== undefined) emit(r.timings[p] / 1000, PHASE_LABELS[p]);
+    },
   },
-  { name: 'tlsprobe_probe_last_run_timestamp_seconds', help: 'When the last probe started.', rows: (r) => [{ value: seconds(r.startedAt) }] },
+  { name: 'tlsprobe_probe_last_run_timestamp_seconds', help: 'When the last probe started.', rows: (r, emit) => emit(seconds(r.startedAt)) },
   {
     name: 'tlsprobe_probe_error_info',
     help: 'The stable reason of a failed probe (present only while it fails).',
     labels: ['reason'],
-    rows: (r) => (r.error ? [{ labels: { reason: r.error.reason }, value: 1 }] : []),
+    rows: (r, emit) => r.error && emit(1, { reason: r.error.reason }),
   },
   {
     name: 'tlsprobe_tls_info',
     help: 'Negotiated TLS version and cipher.',
     labels: ['version', 'cipher'],
-    rows: (r) => (r.tls ? [{ labels: { version: r.tls.protocol ?? '', cipher: r.tls.cipher.standardName ?? r.tls.cipher.name }, value: 1 }] : []),
+    rows: (r, emit) => r.tls && emit(1, tlsLabel(r.tls.protocol ?? '', r.tls.cipher.standardName ?? r.tls.cipher.name)),
   },
   {
     name: 'tlsprobe_cert_not_after_timestamp_seconds',
     help: 'notAfter of every presented certificate.',
     labels: CERT_LABELS,
-    rows: (r) => r.chain.map((c) => ({ labels: certLabels(c), value: seconds(c.notAfter) })),
+    rows: (r, emit) => {
+      for (const c of r.chain) emit(seconds(c.notAfter), certLabels(c));
+    },
   },
   {
     name: 'tlsprobe_cert_not_before_timestamp_seconds',
     help: 'notBefore of every presented certificate.',
     labels: CERT_LABELS,
-    rows: (r) => r.chain.map((c) => ({ labels: certLabels(c), value: seconds(c.notBefore) })),
+    rows: (r, emit) => {
+      for (const c of r.chain) emit(seconds(c.notBefore), certLabels(c));
+    },
   },
   {
     name: 'tlsprobe_check_status',
     help: 'Result of each check: 1 pass (or warn), 0 fail.',
     labels: ['check'],
-    rows: (r) => r.checks.map((c) => ({ labels: { check: c.id }, value: c.status === 'fail' ? 0 : 1 })),
+    rows: (r, emit) => {
+      for (const c of r.checks) emit(c.status === 'fail' ? 0 : 1, checkLabel(c.id));
+    },
   },
   {
     name: 'tlsprobe_check_warning',
     help: '1 while the check passes with a warning (present only then: a zero series per check would add a quarter of all series).',
     labels: ['check'],
-    rows: (r) => r.checks.filter((c) => c.status === 'warn').map((c) => ({ labels: { check: c.id }, value: 1 })),
+    rows: (r, emit) => {
+      for (const c of r.checks) if (c.status === 'warn') emit(1, checkLabel(c.id));
+    },
   },
   {
     name: 'tlsprobe_expected_cert_match',
     help: '1 when the endpoint presents the expected certificate (targets with expectations only).',
-    rows: (r) => r.checks.filter((c) => c.id === 'expected').map((c) => ({ value: c.status === 'fail' ? 0 : 1 })),
+    rows: (r, emit) => {
+      for (const c of r.checks) if (c.id === 'expected') emit(c.status === 'fail' ? 0 : 1);
+    },
   },
   {
     name: 'tlsprobe_starttls_advertised',
     help: '1 when STARTTLS/STLS was advertised (STARTTLS protocols only).',
-    rows: (r) => {
+    rows: (r, emit) => {
       const v = (r.smtp ?? r.imap ?? r.pop3)?.starttlsAdvertised;
-      return v === undefined || v === null ? [] : [{ value: v ? 1 : 0 }];
+      if (v !== undefined && v !== null) emit(v ? 1 : 0);
     },
   },
   {
     name: 'tlsprobe_cert_revoked',
     help: '1 when a presented certificate is listed on its CRL or a verified OCSP answer says revoked (targets whose revocation was checked).',
-    rows: (r) => (r.revocation ? [{ value: isRevoked(r) ? 1 : 0 }] : []),
+    rows: (r, emit) => r.revocation && emit(isRevoked(r) ? 1 : 0),
   },
   {
     name: 'tlsprobe_http_status_code',
     help: 'HTTP status of the health-check request (https targets with a path).',
-    rows: (r) => (r.http?.status != null ? [{ value: r.http.status }] : []),
+    rows: (r, emit) => r.http?.status != null && emit(r.http.status),
   },
 ];
 
@@ -148,33 +195,46 @@ export interface RenderedSeries {
 export function renderTargetSeries(name: string, perAddress: boolean, results: ProbeResult[]): RenderedSeries {
   // The target's own labels are escaped once per result, not once per sample.
   const bases = results.map((r) => labelPairs({ target: name, address: perAddress ? (r.address ?? '') : '' }));
-  const w = lines.reset();
+  lines.reset();
   const ends = new Uint32Array(RESULT_SPECS.length);
-  RESULT_SPECS.forEach((spec, i) => {
-    results.forEach((r, j) => {
-      for (const row of spec.rows(r)) {
-        w.text(spec.name);
-        w.byte(0x7b); // {
-        w.text(bases[j]!);
-        if (row.labels) {
-          for (const k in row.labels) {
-            w.byte(0x2c); // ,
-            w.text(k);
-            w.text('="');
-            w.text(escapeLabelValue(row.labels[k]!));
-            w.byte(0x22); // "
-          }
-        }
-        w.text('} ');
-        w.text(formatValue(row.value));
-        w.byte(0x0a);
-      }
-    });
-    ends[i] = w.at;
-  });
+  for (let i = 0; i < RESULT_SPECS.length; i++) {
+    const spec = RESULT_SPECS[i]!;
+    sample.name = spec.name;
+    for (let j = 0; j < results.length; j++) {
+      sample.base = bases[j]!;
+      spec.rows(results[j]!, writeSample);
+    }
+    ends[i] = lines.at;
+  }
   // Its own allocation, exactly this size: Buffer.from() would slice a shared 8 KiB pool slab, and
   // one surviving target would then keep a whole slab alive.
-  return { bytes: w.copy(Buffer.allocUnsafeSlow(w.at)), ends };
+  return { bytes: lines.copy(Buffer.allocUnsafeSlow(lines.at)), ends };
+}
+
+/** The family and target whose samples `writeSample` writes (rendering is synchronous). */
+const sample = { name: '', base: '' };
+
+function writeSample(value: number, labels?: Labels): void {
+  const w = lines;
+  w.text(sample.name);
+  w.byte(0x7b); // {
+  w.text(sample.base);
+  if (labels) {
+    const text = renderedLabels.get(labels);
+    if (text) w.bytes(text);
+    else {
+      for (const k in labels) {
+        w.byte(0x2c); // ,
+        w.text(k);
+        w.text('="');
+        w.text(escapeLabelValue(labels[k]!));
+        w.byte(0x22); // "
+      }
+    }
+  }
+  w.text('} ');
+  w.text(formatValue(value));
+  w.byte(0x0a);
 }
 
 /** Pieces up to this many UTF-16 units are copied in JS when they are ASCII. */
@@ -210,6 +270,12 @@ class ByteWriter {
       return;
     }
     this.at += this.buf.write(s, this.at);
+  }
+
+  bytes(b: Buffer): void {
+    if (this.at + b.length > this.buf.length) this.grow(b.length);
+    this.buf.set(b, this.at);
+    this.at += b.length;
   }
 
   byte(b: number): void {

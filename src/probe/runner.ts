@@ -2,9 +2,9 @@
 // (once per distinct certificate, cached). Capture workers run captureProbe() alone and the main
 // thread finishes their results with withChain().
 import { captureProbe, type ProbeEnv } from './capture-probe.js';
-import type { CapturedProbe, ProbeResult } from './result.js';
+import type { CapturedProbe, CertInfo, ProbeResult } from './result.js';
 import type { ProbeTarget } from './target.js';
-import { certInfoFromDer } from '../x509/cert-info.js';
+import { chainInfos } from '../x509/cert-info.js';
 import { toProbeError } from './errors.js';
 
 export type { ProbeEnv } from './capture-probe.js';
@@ -21,7 +21,8 @@ export async function runProbe(target: ProbeTarget, env: ProbeEnv = {}): Promise
 export function withChain(captured: CapturedProbe): ProbeResult {
   const { chainDer, ...result } = captured;
   try {
-    result.chain = chainDer.map((der, i) => certInfoFromDer(Buffer.from(der.buffer, der.byteOffset, der.byteLength), i));
+    // Shared with other results of the same chain (frozen): results only read their chain.
+    result.chain = chainInfos(chainDer) as CertInfo[];
   } catch (err) {
     const e = toProbeError(new Error(`a presented certificate could not be parsed: ${(err as Error).message}`), 'handshake');
     result.chain = [];

@@ -1,6 +1,6 @@
 // The revocation stage between probe and checks: fetches what the chain's CDPs and OCSP name, returns plain data, never throws.
 import type { X509Certificate } from 'node:crypto';
-import type { ProbeResult } from '../probe/result.js';
+import type { CertInfo, ProbeResult } from '../probe/result.js';
 import type { TrustStore } from '../checks/trust.js';
 import { buildPath } from '../checks/path.js';
 import { isSelfIssued, nodeCert, subjectDn } from '../x509/node-cert.js';
@@ -33,8 +33,8 @@ export async function gatherRevocation(result: ProbeResult, ctx: GatherContext):
   };
   const pending: Array<Promise<unknown>> = [];
   try {
-    const links = pathLinks(result, ctx.trust);
-    info.certificates = links.map(({ rev }) => rev);
+    const { links, certificates } = pathLinks(result, ctx.trust);
+    info.certificates = certificates;
     const leaf = links[0]?.link.index === 0 ? links[0] : null;
     // Both start before either is awaited: fetches of the CRLs and OCSP run at the same time. Most
     // probes need neither (CRLs cached, nothing stapled or queried) and then wait for no promise.
@@ -71,9 +71,29 @@ export async function gatherRevocation(result: ProbeResult, ctx: GatherContext):
  * next path certificate, or the anchor (RFC 5280 §6.3.3 f). Self-issued certificates (roots,
  * self-signed leaves) are trusted or not as they are; there is nothing to revoke them with.
  */
-function pathLinks(result: ProbeResult, trust: TrustStore): Array<{ link: CertLink; rev: CertRevocation }> {
-  if (result.chain.length === 0) return [];
-  const certs = result.chain.map((c) => nodeCert(c));
+function pathLinks(result: ProbeResult, trust: TrustStore): PathLinks {
+  const chain = result.chain;
+  // A chain shared between probes (frozen, see chainInfos) has the same links on every probe.
+  const shared = Object.isFrozen(chain);
+  const seen = shared ? linksMemo.get(chain) : undefined;
+  if (seen?.trust === trust) return seen.links;
+  const links = findLinks(chain, trust);
+  const out = { links, certificates: links.map(({ rev }) => rev) };
+  if (shared) linksMemo.set(chain, { trust, links: out });
+  return out;
+}
+
+interface PathLinks {
+  links: Array<{ link: CertLink; rev: CertRevocation }>;
+  /** The `rev` of each link: the result's `certificates` (read only, shared like the links). */
+  certificates: CertRevocation[];
+}
+
+const linksMemo = new WeakMap<readonly CertInfo[], { trust: TrustStore; links: PathLinks }>();
+
+function findLinks(chain: readonly CertInfo[], trust: TrustStore): Array<{ link: CertLink; rev: CertRevocation }> {
+  if (chain.length === 0) return [];
+  const certs = chain.map((c) => nodeCert(c));
   const path = buildPath(certs, trust);
   const out: Array<{ link: CertLink; rev: CertRevocation }> = [];
   path.presented.forEach((idx, k) => {
@@ -81,14 +101,14 @@ function pathLinks(result: ProbeResult, trust: TrustStore): Array<{ link: CertLi
     if (isSelfIssued(cert)) return;
     const next = path.presented[k + 1];
     const issuer = next !== undefined ? certs[next]! : path.anchor;
-    const info = result.chain[idx]!;
+    const info = chain[idx]!;
     out.push({
       link: { index: idx, subject: info.subject, serial: info.serial, cert, issuer },
       rev: {
         index: idx,
         subject: info.subject,
         serial: info.serial,
-        issuer: next !== undefined ? result.chain[next]!.subject : path.anchor ? subjectDn(path.anchor) : null,
+        issuer: next !== undefined ? chain[next]!.subject : path.anchor ? subjectDn(path.anchor) : null,
         crlUrls: distinct(info.crlDistributionPoints),
         deltaCrlUrls: deltaUrls(cert),
         ocspUrls: info.aia.ocsp,

@@ -25,6 +25,29 @@ const cache = new Map<string, Omit<CertInfo, 'index'>>();
 const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
 const sha256Hex = (der: Buffer): string => (oneShot ? oneShot('sha256', der, 'hex') : createHash('sha256').update(der).digest('hex'));
 
+// Chains seen before, found by the last bytes of the leaf (its signature) and confirmed byte for
+// byte: a repeat probe of a target gets the same frozen CertInfo list back, without hashing each
+// certificate or copying its fields (and checks can remember their verdicts per chain, by identity).
+const CHAIN_LIMIT = 1024;
+const TAIL_BYTES = 16;
+const chains = new Map<string, { ders: Buffer[]; infos: readonly CertInfo[] }>();
+
+/** The presented certificates as CertInfo, leaf first. Frozen and shared between probes: read only. */
+export function chainInfos(ders: readonly Uint8Array[]): readonly CertInfo[] {
+  if (ders.length === 0) return [];
+  const bufs = ders.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength));
+  const leaf = bufs[0]!;
+  const key = `${bufs.length}:${leaf.length}:${leaf.toString('latin1', Math.max(0, leaf.length - TAIL_BYTES))}`;
+  const seen = chains.get(key);
+  if (seen && seen.ders.length === bufs.length && seen.ders.every((d, i) => d.equals(bufs[i]!))) return seen.infos;
+  // Parsed first: a certificate the parser refuses throws before anything is cached.
+  const infos = Object.freeze(bufs.map((der, i) => Object.freeze(certInfoFromDer(der, i))));
+  if (chains.size >= CHAIN_LIMIT) chains.delete(chains.keys().next().value!);
+  // Own copies: the received buffers belong to the message they came in.
+  chains.set(key, { ders: bufs.map((b) => Buffer.from(b)), infos });
+  return infos;
+}
+
 export function certInfoFromDer(der: Buffer, index: number): CertInfo {
   const key = sha256Hex(der);
   let info = cache.get(key);
