@@ -58,12 +58,15 @@ function tlsLabel(version: string, cipher: string): Labels {
 
 const certLabelMemo = new WeakMap<CertInfo, Labels>();
 function certLabels(c: CertInfo): Labels {
-  const make = (): Labels => ({ position: certPosition(c), subject: c.subject, issuer: c.issuer, serial: c.serial, thumbprint: c.thumbprint });
   // Only a frozen CertInfo (shared between probes, see chainInfos) cannot change under its memo.
-  if (!Object.isFrozen(c)) return make();
+  if (!Object.isFrozen(c)) return makeCertLabels(c);
   let labels = certLabelMemo.get(c);
-  if (!labels) certLabelMemo.set(c, (labels = interned(make())));
+  if (!labels) certLabelMemo.set(c, (labels = interned(makeCertLabels(c))));
   return labels;
+}
+
+function makeCertLabels(c: CertInfo): Labels {
+  return { position: certPosition(c), subject: c.subject, issuer: c.issuer, serial: c.serial, thumbprint: c.thumbprint };
 }
 
 const CERT_LABELS = ['position', 'subject', 'issuer', 'serial', 'thumbprint'];
@@ -83,13 +86,17 @@ export const RESULT_SPECS: Spec[] = [
     name: 'tlsprobe_probe_error_info',
     help: 'The stable reason of a failed probe (present only while it fails).',
     labels: ['reason'],
-    rows: (r, emit) => r.error && emit(1, { reason: r.error.reason }),
+    rows: (r, emit) => {
+      if (r.error) emit(1, { reason: r.error.reason });
+    },
   },
   {
     name: 'tlsprobe_tls_info',
     help: 'Negotiated TLS version and cipher.',
     labels: ['version', 'cipher'],
-    rows: (r, emit) => r.tls && emit(1, tlsLabel(r.tls.protocol ?? '', r.tls.cipher.standardName ?? r.tls.cipher.name)),
+    rows: (r, emit) => {
+      if (r.tls) emit(1, tlsLabel(r.tls.protocol ?? '', r.tls.cipher.standardName ?? r.tls.cipher.name));
+    },
   },
   {
     name: 'tlsprobe_cert_not_after_timestamp_seconds',
@@ -141,12 +148,16 @@ export const RESULT_SPECS: Spec[] = [
   {
     name: 'tlsprobe_cert_revoked',
     help: '1 when a presented certificate is listed on its CRL or a verified OCSP answer says revoked (targets whose revocation was checked).',
-    rows: (r, emit) => r.revocation && emit(isRevoked(r) ? 1 : 0),
+    rows: (r, emit) => {
+      if (r.revocation) emit(isRevoked(r) ? 1 : 0);
+    },
   },
   {
     name: 'tlsprobe_http_status_code',
     help: 'HTTP status of the health-check request (https targets with a path).',
-    rows: (r, emit) => r.http?.status != null && emit(r.http.status),
+    rows: (r, emit) => {
+      if (r.http?.status != null) emit(r.http.status);
+    },
   },
 ];
 

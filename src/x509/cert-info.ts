@@ -28,7 +28,8 @@ const sha256Hex = (der: Buffer): string => (oneShot ? oneShot('sha256', der, 'he
 // Chains seen before, found by the last bytes of the leaf (its signature) and confirmed byte for
 // byte: a repeat probe of a target gets the same frozen CertInfo list back, without hashing each
 // certificate or copying its fields (and checks can remember their verdicts per chain, by identity).
-const CHAIN_LIMIT = 1024;
+// Sized like the certificate cache: an estate has about as many distinct chains as distinct leaves.
+const CHAIN_LIMIT = CACHE_LIMIT;
 const TAIL_BYTES = 16;
 const chains = new Map<string, { ders: Buffer[]; infos: readonly CertInfo[] }>();
 
