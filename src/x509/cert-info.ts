@@ -4,6 +4,7 @@ import { X509Certificate as NodeX509, createHash } from 'node:crypto';
 import { x509 } from './peculiar.js';
 import type { CertInfo } from '../probe/result.js';
 import { nameToString } from './dn.js';
+import { remember } from './node-cert.js';
 
 const KEY_USAGE_NAMES: Array<[number, string]> = [
   [x509.KeyUsageFlags.digitalSignature, 'digitalSignature'],
@@ -61,7 +62,7 @@ export function certInfoFromDer(der: Buffer, index: number): CertInfo {
 }
 
 function parse(der: Buffer, sha256: string): Omit<CertInfo, 'index'> {
-  const node = new NodeX509(der);
+  const node = remember(sha256, new NodeX509(der));
   const cert = new x509.X509Certificate(der);
   const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
   const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
