@@ -31,6 +31,9 @@ describe('shared chains', () => {
     expect(b).not.toBe(a);
     expect(b[1]!.subject).toContain('Unrelated Root');
     expect(chainInfos([pki.leaf.der])).not.toBe(a);
+    // One leaf sent with either of two certificates after it (a cross-signed CA): both stay remembered.
+    expect(chainInfos([pki.leaf.der, pki.intermediate.der])).toBe(a);
+    expect(chainInfos([pki.leaf.der, other.der])).toBe(b);
   });
 
   it('is not fooled by a certificate that ends like a known one: the bytes are compared', () => {

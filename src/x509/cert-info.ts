@@ -26,7 +26,7 @@ const cache = new Map<string, Omit<CertInfo, 'index'>>();
 const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
 const sha256Hex = (der: Buffer): string => (oneShot ? oneShot('sha256', der, 'hex') : createHash('sha256').update(der).digest('hex'));
 
-// Chains seen before, found by the last bytes of the leaf (its signature) and confirmed byte for
+// Chains seen before, found by the last bytes of their certificates (signatures) and confirmed byte for
 // byte: a repeat probe of a target gets the same frozen CertInfo list back, without hashing each
 // certificate or copying its fields (and checks can remember their verdicts per chain, by identity).
 // Sized like the certificate cache: an estate has about as many distinct chains as distinct leaves.
@@ -38,8 +38,9 @@ const chains = new Map<string, { ders: Buffer[]; infos: readonly CertInfo[] }>()
 export function chainInfos(ders: readonly Uint8Array[]): readonly CertInfo[] {
   if (ders.length === 0) return [];
   const bufs = ders.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength));
-  const leaf = bufs[0]!;
-  const key = `${bufs.length}:${leaf.length}:${leaf.toString('latin1', Math.max(0, leaf.length - TAIL_BYTES))}`;
+  // The leaf's and the last certificate's signatures: one leaf sent with two different intermediates
+  // (a cross-signed CA, a renewal half done) makes two chains, each with its own entry.
+  const key = `${bufs.length}:${tail(bufs[0]!)}:${tail(bufs[bufs.length - 1]!)}`;
   const seen = chains.get(key);
   if (seen && seen.ders.length === bufs.length && seen.ders.every((d, i) => d.equals(bufs[i]!))) return seen.infos;
   // Parsed first: a certificate the parser refuses throws before anything is cached.
@@ -48,6 +49,10 @@ export function chainInfos(ders: readonly Uint8Array[]): readonly CertInfo[] {
   // Own copies: the received buffers belong to the message they came in.
   chains.set(key, { ders: bufs.map((b) => Buffer.from(b)), infos });
   return infos;
+}
+
+function tail(der: Buffer): string {
+  return der.toString('latin1', Math.max(0, der.length - TAIL_BYTES));
 }
 
 export function certInfoFromDer(der: Buffer, index: number): CertInfo {
