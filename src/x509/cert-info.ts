@@ -4,7 +4,7 @@ import { X509Certificate as NodeX509, createHash } from 'node:crypto';
 import { x509 } from './peculiar.js';
 import type { CertInfo } from '../probe/result.js';
 import { nameToString } from './dn.js';
-import { remember } from './node-cert.js';
+import { AdmittingCache } from './admitting-cache.js';
 
 const KEY_USAGE_NAMES: Array<[number, string]> = [
   [x509.KeyUsageFlags.digitalSignature, 'digitalSignature'],
@@ -18,9 +18,15 @@ const KEY_USAGE_NAMES: Array<[number, string]> = [
   [x509.KeyUsageFlags.decipherOnly, 'decipherOnly'],
 ];
 
-// Probes see the same few certificates over and over: parse each once.
+// Probes see the same certificates over and over: parse each once, and keep OpenSSL's parse of it
+// for the checks (nodeCert). A parse costs ~2 ms, a kept certificate ~26 kB of RSS.
 const CACHE_LIMIT = 2048;
-const cache = new Map<string, Omit<CertInfo, 'index'>>();
+interface Parsed {
+  info: Omit<CertInfo, 'index'>;
+  node: NodeX509;
+}
+/** By SHA-256, upper-case hex (CertInfo.sha256). */
+const certs = new AdmittingCache<Parsed>(CACHE_LIMIT);
 
 // One-shot hashing (Node >= 20.12) makes no Hash object per certificate and probe.
 const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'hex') => string }).hash;
@@ -32,7 +38,7 @@ const sha256Hex = (der: Buffer): string => (oneShot ? oneShot('sha256', der, 'he
 // Sized like the certificate cache: an estate has about as many distinct chains as distinct leaves.
 const CHAIN_LIMIT = CACHE_LIMIT;
 const TAIL_BYTES = 16;
-const chains = new Map<string, { ders: Buffer[]; infos: readonly CertInfo[] }>();
+const chains = new AdmittingCache<{ ders: Buffer[]; infos: readonly CertInfo[] }>(CHAIN_LIMIT);
 
 /** The presented certificates as CertInfo, leaf first. Frozen and shared between probes: read only. */
 export function chainInfos(ders: readonly Uint8Array[]): readonly CertInfo[] {
@@ -45,9 +51,8 @@ export function chainInfos(ders: readonly Uint8Array[]): readonly CertInfo[] {
   if (seen && seen.ders.length === bufs.length && seen.ders.every((d, i) => d.equals(bufs[i]!))) return seen.infos;
   // Parsed first: a certificate the parser refuses throws before anything is cached.
   const infos = Object.freeze(bufs.map((der, i) => Object.freeze(certInfoFromDer(der, i))));
-  if (chains.size >= CHAIN_LIMIT) chains.delete(chains.keys().next().value!);
   // Own copies: the received buffers belong to the message they came in.
-  chains.set(key, { ders: bufs.map((b) => Buffer.from(b)), infos });
+  chains.add(key, { ders: bufs.map((b) => Buffer.from(b)), infos });
   return infos;
 }
 
@@ -56,18 +61,17 @@ function tail(der: Buffer): string {
 }
 
 export function certInfoFromDer(der: Buffer, index: number): CertInfo {
-  const key = sha256Hex(der);
-  let info = cache.get(key);
-  if (!info) {
-    info = parse(der, key.toUpperCase());
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-    cache.set(key, info);
-  }
-  return { index, ...info };
+  const key = sha256Hex(der).toUpperCase();
+  return { index, ...(certs.get(key) ?? certs.add(key, parse(der, key))).info };
 }
 
-function parse(der: Buffer, sha256: string): Omit<CertInfo, 'index'> {
-  const node = remember(sha256, new NodeX509(der));
+/** OpenSSL's parse of a certificate certInfoFromDer parsed, while it is cached. */
+export function cachedNodeCert(sha256: string): NodeX509 | undefined {
+  return certs.get(sha256)?.node;
+}
+
+function parse(der: Buffer, sha256: string): Parsed {
+  const node = new NodeX509(der);
   const cert = new x509.X509Certificate(der);
   const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
   const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
@@ -79,7 +83,7 @@ function parse(der: Buffer, sha256: string): Omit<CertInfo, 'index'> {
   const details = key.asymmetricKeyDetails ?? {};
   const subject = nameToString(cert.subjectName);
   const issuer = nameToString(cert.issuerName);
-  return {
+  const info: Omit<CertInfo, 'index'> = {
     subject,
     issuer,
     serial: cert.serialNumber.toUpperCase(),
@@ -113,6 +117,7 @@ function parse(der: Buffer, sha256: string): Omit<CertInfo, 'index'> {
     selfSigned: subject === issuer && safeVerify(node),
     der: der.toString('base64'),
   };
+  return { info, node };
 }
 
 function safeVerify(node: NodeX509): boolean {

@@ -1,22 +1,15 @@
-// Node's X509Certificate for a captured certificate, parsed once per fingerprint (checks verify signatures with it).
+// Node's X509Certificate for a captured certificate, parsed once per fingerprint (checks verify signatures with it),
+// and what is derived from it: verified issuer links, the subject as results show it.
 import { X509Certificate } from 'node:crypto';
 import type { CertInfo } from '../probe/result.js';
-
-const CACHE_LIMIT = 2048;
-const cache = new Map<string, X509Certificate>();
-
-export function nodeCert(info: Pick<CertInfo, 'sha256' | 'der'>): X509Certificate {
-  return cache.get(info.sha256) ?? remember(info.sha256, new X509Certificate(Buffer.from(info.der, 'base64')));
-}
+import { cachedNodeCert } from './cert-info.js';
 
 /**
- * Keeps `cert` as the Node certificate of the DER whose SHA-256 (upper-case hex) is `sha256`:
- * certInfoFromDer hands over the one it parsed (OpenSSL's decoding costs ~0.3 ms a certificate).
+ * The parse certInfoFromDer kept with the certificate's CertInfo; decoded again from the DER when it
+ * is not cached (a CertInfo from elsewhere, or one the certificate cache did not keep).
  */
-export function remember(sha256: string, cert: X509Certificate): X509Certificate {
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(sha256, cert);
-  return cert;
+export function nodeCert(info: Pick<CertInfo, 'sha256' | 'der'>): X509Certificate {
+  return cachedNodeCert(info.sha256) ?? new X509Certificate(Buffer.from(info.der, 'base64'));
 }
 
 // Every probe of a target checks the same links again: remember each verified pair. Certificates are
