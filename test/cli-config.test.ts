@@ -119,7 +119,7 @@ describe('config inputs that are not regular files, or too large', () => {
   const tlsprobe = (args: string[]): { status: number | null; stderr: string } =>
     spawnSync(process.execPath, ['bin/tlsprobe.js', ...args], { encoding: 'utf8', timeout: 20_000 });
 
-  it('targets.yaml, a CA file, an LDAP password file, the web config or its certificate that is a FIFO, a directory or too large: exit 2 at once, naming it', () => {
+  it('targets.yaml, a CA file, an LDAP password file, the web config or its certificate that is a FIFO, a directory, too large or longer than it said: exit 2 at once, naming it', () => {
     const d = tempFiles({});
     const fifo = join(d, 'fifo');
     execFileSync('mkfifo', [fifo]);
@@ -141,6 +141,8 @@ describe('config inputs that are not regular files, or too large', () => {
       [['validate', '--config', cfg('ca.yaml', T('    ca: [fifo]\n'))], `targets[0].ca[0]: ${fifo}: not readable (not a regular file: a FIFO)`],
       [['validate', '--config', cfg('ldap.yaml', `ldap:\n  url: ldap://127.0.0.1:389\n  bind_dn: "CN=svc"\n  password_file: fifo\n${T('')}`)], `ldap.password_file: ${fifo}: not readable (not a regular file: a FIFO)`],
       [['validate', '--config', big], `${big}: cannot read config file (larger than 64 MiB)`],
+      // Longer than its size said: not read on to EOF past the cap.
+      [['validate', '--config', '/proc/self/status'], '/proc/self/status: cannot read config file (changed size while being read)'],
       [['validate', '--config', cfg('long.yaml', `ldap:\n  url: ldap://127.0.0.1:389\n  bind_dn: "CN=svc"\n  password_file: long.pass\n${T('')}`)], `ldap.password_file: ${join(d, 'long.pass')}: not readable (larger than 64 KiB)`],
       [['run', '--config', cfg('ok.yaml', T('')), '--listen', '127.0.0.1:0', '--web.config.file', fifo], `${fifo}: cannot read web config file (not a regular file: a FIFO)`],
       [['run', '--config', join(d, 'ok.yaml'), '--listen', '127.0.0.1:0', '--web.config.file', cfg('web.yml', 'tls_server_config:\n  cert_file: fifo\n  key_file: fifo\n')], `tls_server_config.cert_file: ${fifo}: not readable (not a regular file: a FIFO)`],

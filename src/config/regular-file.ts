@@ -3,7 +3,7 @@
 // waits for a writer, and a blocked read cannot be cancelled (it would hold a libuv thread, or the
 // config loader thread, for good). The file is opened without blocking and checked on the open
 // descriptor (no window between the check and the read), before anything is read.
-import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
@@ -19,12 +19,25 @@ function size(bytes: number): string {
   return bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes / 1024} KiB`;
 }
 
+// The read is bounded too: the file's size as checked, plus one byte to notice a file that grew
+// after the check (a writer racing us; /proc-like files that report size 0). Such a file is refused
+// rather than read on to EOF past the cap.
+const GREW = 'changed size while being read';
+
 export async function readRegularFile(path: string, maxBytes: number): Promise<Buffer> {
   const fh = await open(path, FLAGS);
   try {
-    const why = problem(await fh.stat(), maxBytes);
+    const st = await fh.stat();
+    const why = problem(st, maxBytes);
     if (why) throw new Error(why);
-    return await fh.readFile();
+    const buf = Buffer.allocUnsafeSlow(st.size + 1);
+    let n = 0;
+    let r: number;
+    do {
+      r = (await fh.read(buf, n, buf.length - n, null)).bytesRead;
+      n += r;
+    } while (r > 0 && n < buf.length);
+    return checked(buf, n);
   } finally {
     await fh.close();
   }
@@ -33,12 +46,26 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
 export function readRegularFileSync(path: string, maxBytes: number): Buffer {
   const fd = openSync(path, FLAGS);
   try {
-    const why = problem(fstatSync(fd), maxBytes);
+    const st = fstatSync(fd);
+    const why = problem(st, maxBytes);
     if (why) throw new Error(why);
-    return readFileSync(fd);
+    const buf = Buffer.allocUnsafeSlow(st.size + 1);
+    let n = 0;
+    let r: number;
+    do {
+      r = readSync(fd, buf, n, buf.length - n, null);
+      n += r;
+    } while (r > 0 && n < buf.length);
+    return checked(buf, n);
   } finally {
     closeSync(fd);
   }
+}
+
+/** The `n` bytes read, unless the read filled the extra byte: the file is longer than it was. */
+function checked(buf: Buffer, n: number): Buffer {
+  if (n === buf.length) throw new Error(GREW);
+  return buf.subarray(0, n);
 }
 
 /** What a failed read says in parentheses: the fs code (ENOENT, EACCES, ...) or the reason above. */
