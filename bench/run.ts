@@ -1,4 +1,4 @@
-// `npm run bench`: starts nginx, Postfix (and blackbox_exporter) on loopback, runs sections 1-6, prints the table, writes JSON.
+// `npm run bench`: starts nginx, Postfix (and blackbox_exporter) on loopback, runs sections 1-7, prints the table, writes JSON.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
@@ -7,6 +7,7 @@ import { formatReport } from './lib/report.js';
 import type { Report } from './lib/report-types.js';
 import { startServers, type BenchServers } from './lib/servers.js';
 import { judge } from './lib/verdicts.js';
+import { measureCerts } from './sections/certs.js';
 import { measureColdWarm } from './sections/coldwarm.js';
 import { measureCrl } from './sections/crl.js';
 import { measureDaemon } from './sections/daemon.js';
@@ -85,6 +86,9 @@ try {
 // After the servers stopped: the CRL section wants a quiet machine.
 await section('crl', `(5) CRL cost, ${o.crlSizes.map((n) => n.toLocaleString('en-US')).join(' / ')} entries`, async () => {
   report.crl = await measureCrl(o);
+});
+await section('certs', `(7) distinct certificates, ${o.distinctCerts.toLocaleString('en-US')} leaves`, async () => {
+  report.certs = await measureCerts(o);
 });
 
 report.verdicts = judge(report);

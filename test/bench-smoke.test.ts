@@ -82,6 +82,10 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
       expect(r.coldWarm.warm).toMatchObject({ ok: 20, failed: 0, downloads: 0 });
       expect(r.crl.sizes[0]).toMatchObject({ entries: 10_000 });
       expect(r.crl.sizes[0].indexBytes).toBeGreaterThan(0);
+      // Section 7: every distinct leaf parsed, then found in the cache.
+      expect(r.certs).toMatchObject({ chains: 20 });
+      for (const k of ['opensslUs', 'firstUs', 'repeatUs', 'retainedBytes']) expect(r.certs[k], k).toBeGreaterThan(0);
+      expect(stdout).toMatch(/^\(7\) Distinct certificates: 20 leaves/m);
 
       // Every target of the issue is judged, with a value.
       const names = (r.verdicts as Array<{ name: string; value: number | null }>).map((v) => v.name).join('\n');

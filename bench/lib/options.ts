@@ -1,7 +1,7 @@
 // Bench settings from argv and env: --quick (BENCH_QUICK=1), --only=a,b, --duration, --rounds, --targets, --out.
 import { availableParallelism } from 'node:os';
 
-export const SECTIONS = ['limit', 'blackbox', 'tlsprobe', 'daemon', 'crl', 'coldwarm'] as const;
+export const SECTIONS = ['limit', 'blackbox', 'tlsprobe', 'daemon', 'crl', 'coldwarm', 'certs'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -24,6 +24,8 @@ export interface BenchOptions {
   issuingCrlEntries: number;
   /** Targets in one cold/warm cycle (section 6). */
   cycleTargets: number;
+  /** Distinct leaf certificates of section 7 (within the agent's certificate cache). */
+  distinctCerts: number;
   cores: number;
   sections: Set<Section>;
   /** Where the JSON results go. */
@@ -68,6 +70,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     crlSizes: quick ? [10_000] : [10_000, 100_000, 1_000_000],
     issuingCrlEntries: quick ? 1_000 : 100_000,
     cycleTargets: quick ? 20 : 1_000,
+    distinctCerts: quick ? 20 : 1_000,
     cores: Math.max(1, availableParallelism()),
     sections,
     reportFile: flag('report') || undefined,

@@ -1,5 +1,6 @@
 // The shape of bench/results/latest.json: every section's raw figures, the verdicts, and what went wrong.
 import type { BlackboxResult } from '../sections/blackbox.js';
+import type { CertsResult } from '../sections/certs.js';
 import type { ColdWarmResult } from '../sections/coldwarm.js';
 import type { CrlResult } from '../sections/crl.js';
 import type { DaemonResult } from '../sections/daemon.js';
@@ -33,6 +34,7 @@ export interface Report {
   daemon?: DaemonResult;
   crl?: CrlResult;
   coldWarm?: ColdWarmResult;
+  certs?: CertsResult;
   verdicts: Verdict[];
   /** Section -> error message, for sections that failed. */
   errors: Record<string, string>;

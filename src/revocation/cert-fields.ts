@@ -1,4 +1,5 @@
-// The few certificate fields revocation needs as raw DER (RFC 5280 §4.1): issuer and subject names, key bits, extensions.
+// A certificate's fields as raw DER (RFC 5280 §4.1): the few revocation needs (issuer and subject
+// names, key bits, extension values), and the whole extension TLVs cert-info hands to @peculiar/x509.
 import type { X509Certificate } from 'node:crypto';
 import { children, content, DerError, expectTlv, oidString, whole } from './der.js';
 
@@ -19,11 +20,19 @@ const cache = new WeakMap<X509Certificate, CertFields>();
 
 export function certFields(cert: X509Certificate): CertFields {
   let f = cache.get(cert);
-  if (!f) cache.set(cert, (f = parse(cert.raw)));
+  if (!f) cache.set(cert, (f = parse(cert.raw).fields));
   return f;
 }
 
-function parse(der: Uint8Array): CertFields {
+/**
+ * Whole Extension TLVs by OID, the first of each (as @peculiar/x509's getExtension finds it).
+ * Not cached: cert-info reads them once per distinct certificate. Throws DerError.
+ */
+export function extensionTlvs(der: Uint8Array): Map<string, Uint8Array> {
+  return parse(der).tlvs;
+}
+
+function parse(der: Uint8Array): { fields: CertFields; tlvs: Map<string, Uint8Array> } {
   const cert = expectTlv(der, 0, 0x30, der.length, 'Certificate');
   const tbs = expectTlv(der, cert.body, 0x30, cert.end, 'TBSCertificate');
   const fields = children(der, tbs);
@@ -38,22 +47,27 @@ function parse(der: Uint8Array): CertFields {
   const bits = children(der, spki)[1];
   if (!bits || bits.tag !== 0x03) throw new DerError('malformed SubjectPublicKeyInfo');
   const extensions = new Map<string, Uint8Array>();
+  const tlvs = new Map<string, Uint8Array>();
   const wrapper = fields.slice(i).find((t) => t.tag === 0xa3);
   if (wrapper) {
     const list = expectTlv(der, wrapper.body, 0x30, wrapper.end, 'Extensions');
     for (const ext of children(der, list)) {
       const parts = children(der, ext);
       const value = parts.at(-1);
-      if (parts[0]?.tag === 0x06 && value?.tag === 0x04) extensions.set(oidString(content(der, parts[0])), content(der, value));
+      if (parts[0]?.tag !== 0x06 || value?.tag !== 0x04) continue;
+      const oid = oidString(content(der, parts[0]));
+      extensions.set(oid, content(der, value));
+      if (!tlvs.has(oid)) tlvs.set(oid, whole(der, ext));
     }
   }
-  return {
+  const found: CertFields = {
     serial: content(der, serial),
     issuer: whole(der, issuer),
     subject: whole(der, subject),
     publicKeyBits: content(der, bits).subarray(1),
     extensions,
   };
+  return { fields: found, tlvs };
 }
 
 /**
