@@ -1,7 +1,7 @@
 // A certificate's fields as raw DER (RFC 5280 §4.1): the few revocation needs (issuer and subject
-// names, key bits, extension values), and the whole extension TLVs cert-info hands to @peculiar/x509.
+// names, key bits, extension values), and what cert-view reads without parsing the whole certificate.
 import type { X509Certificate } from 'node:crypto';
-import { children, content, DerError, expectTlv, oidString, whole } from './der.js';
+import { children, content, DerError, expectTlv, oidString, timeMs, whole, type Tlv } from './der.js';
 
 export interface CertFields {
   /** INTEGER content octets of serialNumber (as encoded, sign padding included). */
@@ -15,39 +15,46 @@ export interface CertFields {
   extensions: Map<string, Uint8Array>;
 }
 
+export interface CertParts extends CertFields {
+  /** Whole Extension TLVs by OID, the first of each (as @peculiar/x509's getExtension finds it). */
+  extensionTlvs: Map<string, Uint8Array>;
+  /** Epoch ms, when both times have RFC 5280's own forms (YYMMDDHHMMSSZ, YYYYMMDDHHMMSSZ); else null. */
+  validity: { notBefore: number; notAfter: number } | null;
+  /** The outer signatureAlgorithm AlgorithmIdentifier TLV. */
+  signatureAlgorithm: Uint8Array;
+}
+
 // nodeCert() hands out one X509Certificate per distinct certificate, so this parses each once.
 const cache = new WeakMap<X509Certificate, CertFields>();
 
 export function certFields(cert: X509Certificate): CertFields {
   let f = cache.get(cert);
-  if (!f) cache.set(cert, (f = parse(cert.raw).fields));
+  if (!f) {
+    // Only what revocation reads is kept with the certificate.
+    const { serial, issuer, subject, publicKeyBits, extensions } = certParts(cert.raw);
+    cache.set(cert, (f = { serial, issuer, subject, publicKeyBits, extensions }));
+  }
   return f;
 }
 
-/**
- * Whole Extension TLVs by OID, the first of each (as @peculiar/x509's getExtension finds it).
- * Not cached: cert-info reads them once per distinct certificate. Throws DerError.
- */
-export function extensionTlvs(der: Uint8Array): Map<string, Uint8Array> {
-  return parse(der).tlvs;
-}
-
-function parse(der: Uint8Array): { fields: CertFields; tlvs: Map<string, Uint8Array> } {
+/** Every part above, not cached (cert-view reads them once per distinct certificate). Throws DerError. */
+export function certParts(der: Uint8Array): CertParts {
   const cert = expectTlv(der, 0, 0x30, der.length, 'Certificate');
-  const tbs = expectTlv(der, cert.body, 0x30, cert.end, 'TBSCertificate');
+  const [tbs, signatureAlgorithm] = children(der, cert);
+  if (!tbs || tbs.tag !== 0x30 || !signatureAlgorithm || signatureAlgorithm.tag !== 0x30) throw new DerError('malformed Certificate');
   const fields = children(der, tbs);
   let i = fields[0]?.tag === 0xa0 ? 1 : 0; // [0] version, absent for v1
   const serial = fields[i++];
   i++; // signature AlgorithmIdentifier
   const issuer = fields[i++];
-  i++; // validity
+  const validity = fields[i++];
   const subject = fields[i++];
   const spki = fields[i++];
-  if (!serial || serial.tag !== 0x02 || !issuer || !subject || !spki || spki.tag !== 0x30) throw new DerError('malformed TBSCertificate');
+  if (!serial || serial.tag !== 0x02 || !issuer || !validity || validity.tag !== 0x30 || !subject || !spki || spki.tag !== 0x30) throw new DerError('malformed TBSCertificate');
   const bits = children(der, spki)[1];
   if (!bits || bits.tag !== 0x03) throw new DerError('malformed SubjectPublicKeyInfo');
   const extensions = new Map<string, Uint8Array>();
-  const tlvs = new Map<string, Uint8Array>();
+  const extensionTlvs = new Map<string, Uint8Array>();
   const wrapper = fields.slice(i).find((t) => t.tag === 0xa3);
   if (wrapper) {
     const list = expectTlv(der, wrapper.body, 0x30, wrapper.end, 'Extensions');
@@ -57,17 +64,26 @@ function parse(der: Uint8Array): { fields: CertFields; tlvs: Map<string, Uint8Ar
       if (parts[0]?.tag !== 0x06 || value?.tag !== 0x04) continue;
       const oid = oidString(content(der, parts[0]));
       extensions.set(oid, content(der, value));
-      if (!tlvs.has(oid)) tlvs.set(oid, whole(der, ext));
+      if (!extensionTlvs.has(oid)) extensionTlvs.set(oid, whole(der, ext));
     }
   }
-  const found: CertFields = {
+  const [notBefore, notAfter] = children(der, validity);
+  return {
     serial: content(der, serial),
     issuer: whole(der, issuer),
     subject: whole(der, subject),
     publicKeyBits: content(der, bits).subarray(1),
     extensions,
+    extensionTlvs,
+    validity: notBefore && notAfter && strictTime(der, notBefore) && strictTime(der, notAfter) ? { notBefore: timeMs(der, notBefore), notAfter: timeMs(der, notAfter) } : null,
+    signatureAlgorithm: whole(der, signatureAlgorithm),
   };
-  return { fields: found, tlvs };
+}
+
+/** RFC 5280 §4.1.2.5: UTCTime YYMMDDHHMMSSZ, GeneralizedTime YYYYMMDDHHMMSSZ (no offsets, no fractions). */
+function strictTime(der: Uint8Array, t: Tlv): boolean {
+  const len = t.end - t.body;
+  return ((t.tag === 0x17 && len === 13) || (t.tag === 0x18 && len === 15)) && der[t.end - 1] === 0x5a;
 }
 
 /**

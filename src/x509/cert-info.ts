@@ -5,7 +5,7 @@ import { x509 } from './peculiar.js';
 import type { CertInfo } from '../probe/result.js';
 import { nameToString } from './dn.js';
 import { AdmittingCache } from './admitting-cache.js';
-import { extensionTlvs } from '../revocation/cert-fields.js';
+import { certView } from './cert-view.js';
 
 const KEY_USAGE_NAMES: Array<[number, string]> = [
   [x509.KeyUsageFlags.digitalSignature, 'digitalSignature'],
@@ -20,7 +20,8 @@ const KEY_USAGE_NAMES: Array<[number, string]> = [
 ];
 
 // Probes see the same certificates over and over: parse each once, and keep OpenSSL's parse of it
-// for the checks (nodeCert). A parse costs ~2 ms, a kept certificate ~26 kB of RSS.
+// for the checks (nodeCert). A parse costs ~1.5 ms, a kept certificate ~8 kB of heap and OpenSSL's ~5 kB
+// (npm run bench, section 7).
 const CACHE_LIMIT = 2048;
 interface Parsed {
   info: Omit<CertInfo, 'index'>;
@@ -73,8 +74,8 @@ export function cachedNodeCert(sha256: string): NodeX509 | undefined {
 
 function parse(der: Buffer, sha256: string): Parsed {
   const node = new NodeX509(der);
-  const cert = new x509.X509Certificate(der);
-  const ext = extensionReader(der, cert);
+  const cert = certView(der);
+  const ext = cert.extension;
   const san = ext(x509.SubjectAlternativeNameExtension, '2.5.29.17');
   const eku = ext(x509.ExtendedKeyUsageExtension, '2.5.29.37');
   const ku = ext(x509.KeyUsagesExtension, '2.5.29.15');
@@ -103,7 +104,7 @@ function parse(der: Buffer, sha256: string): Parsed {
       bits: details.modulusLength ?? curveBits(details.namedCurve) ?? null,
       curve: details.namedCurve ?? null,
     },
-    signatureAlgorithm: signatureName(cert),
+    signatureAlgorithm: cert.signatureName,
     version: x509Version(der),
     extKeyUsage: eku ? eku.usages.map(String) : null,
     keyUsage: ku ? KEY_USAGE_NAMES.filter(([flag]) => (ku.usages & flag) !== 0).map(([, n]) => n) : null,
@@ -122,28 +123,6 @@ function parse(der: Buffer, sha256: string): Parsed {
   return { info, node };
 }
 
-type ExtensionType<T> = new (raw: Uint8Array) => T;
-
-/**
- * Each extension read here parsed once, from its own bytes. cert.getExtension() parses every
- * extension of the certificate (SCT lists, policies, key ids...) three times over (@peculiar/x509
- * serializes each and parses it twice): that was ~40% of what a new certificate costs.
- */
-function extensionReader(der: Buffer, cert: x509.X509Certificate): <T extends x509.Extension>(type: ExtensionType<T>, oid: string) => T | null {
-  let tlvs: Map<string, Uint8Array>;
-  try {
-    tlvs = extensionTlvs(der);
-  } catch {
-    // A layout our DER reader refuses but the library parsed: the library's own way.
-    // (Its parameter type names the DOM's BufferSource, which this build has no lib for.)
-    return (type) => cert.getExtension(type as never);
-  }
-  return (type, oid) => {
-    const raw = tlvs.get(oid);
-    return raw ? new type(raw) : null;
-  };
-}
-
 function safeVerify(node: NodeX509): boolean {
   try {
     return node.verify(node.publicKey);
@@ -156,12 +135,6 @@ function curveBits(curve: string | undefined): number | null {
   if (!curve) return null;
   const m = /(\d{3})/.exec(curve);
   return m ? Number(m[1]) : null;
-}
-
-function signatureName(cert: x509.X509Certificate): string {
-  const alg = cert.signatureAlgorithm as { name?: string; hash?: { name?: string } };
-  const hash = alg.hash?.name;
-  return hash ? `${hash}with${alg.name ?? 'unknown'}` : (alg.name ?? 'unknown');
 }
 
 /** The TBSCertificate's explicit [0] version tag is absent for v1 (RFC 5280 §4.1). */
