@@ -84,7 +84,9 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
       expect(r.crl.sizes[0].indexBytes).toBeGreaterThan(0);
       // Section 7: every distinct leaf parsed, then found in the cache.
       expect(r.certs).toMatchObject({ chains: 20 });
-      for (const k of ['opensslUs', 'firstUs', 'repeatUs', 'retainedBytes']) expect(r.certs[k], k).toBeGreaterThan(0);
+      for (const k of ['opensslUs', 'firstUs', 'repeatUs']) expect(r.certs[k], k).toBeGreaterThan(0);
+      // Memory per leaf is a figure (20 leaves are within the heap's noise): present, not judged.
+      for (const k of ['retainedBytes', 'rssBytes']) expect(Number.isFinite(r.certs[k]), k).toBe(true);
       expect(stdout).toMatch(/^\(7\) Distinct certificates: 20 leaves/m);
 
       // Every target of the issue is judged, with a value.
