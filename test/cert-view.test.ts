@@ -38,16 +38,26 @@ function read(v: CertView): unknown {
 /** Replaces the TLV at `path` (child indexes from the outer SEQUENCE) and re-encodes every container around it. */
 function replaceTlv(der: Buffer, path: number[], replacement: Buffer): Buffer {
   const rewrite = (buf: Buffer, at: number[]): Buffer => {
-    const outer = readTlv(buf, 0);
-    const kids = children(buf, outer).map((t) => buf.subarray(t.start, t.end));
+    const kids = children(buf, readTlv(buf, 0)).map((t) => buf.subarray(t.start, t.end));
     const [i, ...rest] = at;
     kids[i!] = rest.length ? rewrite(kids[i!]!, rest) : replacement;
-    const body = Buffer.concat(kids);
-    const l = body.length;
-    const len = l < 0x80 ? [l] : l < 0x100 ? [0x81, l] : [0x82, l >> 8, l & 255];
-    return Buffer.concat([Buffer.from([buf[0]!, ...len]), body]);
+    return derTlv(buf[0]!, Buffer.concat(kids));
   };
   return rewrite(der, path);
+}
+
+/** DER TLV with the length form the value needs. */
+function derTlv(tag: number, body: Buffer): Buffer {
+  const l = body.length;
+  const len = l < 0x80 ? [l] : l < 0x100 ? [0x81, l] : [0x82, l >> 8, l & 255];
+  return Buffer.concat([Buffer.from([tag, ...len]), body]);
+}
+
+/** The same certificate as X.509 v1: no [0] version, no [3] extensions (the signature no longer matches: parsing does not check it). */
+function asV1(der: Buffer): Buffer {
+  const [tbs, ...rest] = children(der, readTlv(der, 0));
+  const fields = children(der, tbs!).filter((t) => t.tag !== 0xa0 && t.tag !== 0xa3);
+  return derTlv(0x30, Buffer.concat([derTlv(0x30, Buffer.concat(fields.map((t) => der.subarray(t.start, t.end)))), ...rest.map((t) => der.subarray(t.start, t.end))]));
 }
 
 const ascii = (tag: number, text: string): Buffer => Buffer.concat([Buffer.from([tag, text.length]), Buffer.from(text, 'ascii')]);
@@ -82,6 +92,7 @@ async function varied(): Promise<Array<[string, Buffer]>> {
     ['notBefore in the 1900s (UTCTime 50-99)', (await issueLeaf(root, { subject: 'CN=old.example.test', notBefore: new Date('1999-12-31T23:59:59Z'), reuseKeys: true })).der],
     ['non-ASCII, escapes and a multi-valued RDN', (await issueLeaf(root, { subject: 'CN=Zürich Mail + OU=Büro, O="Contoso, Ltd", C=CH', names: ['zh.example.test'], reuseKeys: true })).der],
     ['no extensions the checks read', (await createSelfSigned({ subject: 'CN=bare.example.test', eku: null, keyUsage: null, reuseKeys: true })).der],
+    ['X.509 v1 (no version, no extensions)', asV1(rsa.leaf.der)],
   );
   return out;
 }
