@@ -46,15 +46,33 @@ const MAX_SIGNATURE_NAMES = 64;
  * times outside RFC 5280's forms, a signature algorithm not named yet.
  */
 export function partsView(der: Buffer): CertView | null {
-  let parts: CertParts;
+  return fromParts(readParts(der));
+}
+
+/** partsView where it applies, else the library's; remembers the signature algorithm's name. */
+export function certView(der: Buffer): CertView {
+  const parts = readParts(der);
+  const fast = fromParts(parts);
+  if (fast) return fast;
+  const view = libraryView(der);
+  if (parts && SIGNATURE_NAMES.size < MAX_SIGNATURE_NAMES) SIGNATURE_NAMES.set(algorithmKey(parts), view.signatureName);
+  return view;
+}
+
+function readParts(der: Buffer): CertParts | null {
   try {
-    parts = certParts(der);
+    return certParts(der);
   } catch (err) {
     if (err instanceof DerError) return null;
     throw err;
   }
-  const signatureName = SIGNATURE_NAMES.get(Buffer.from(parts.signatureAlgorithm).toString('latin1'));
-  if (!parts.validity || signatureName === undefined) return null;
+}
+
+const algorithmKey = (parts: CertParts): string => Buffer.from(parts.signatureAlgorithm).toString('latin1');
+
+function fromParts(parts: CertParts | null): CertView | null {
+  const signatureName = parts ? SIGNATURE_NAMES.get(algorithmKey(parts)) : undefined;
+  if (!parts?.validity || signatureName === undefined) return null;
   return {
     subjectName: new x509.Name(parts.subject),
     issuerName: new x509.Name(parts.issuer),
@@ -67,20 +85,6 @@ export function partsView(der: Buffer): CertView | null {
       return raw ? new type(raw) : null;
     },
   };
-}
-
-/** partsView where it applies, else the library's; remembers the signature algorithm's name. */
-export function certView(der: Buffer): CertView {
-  const fast = partsView(der);
-  if (fast) return fast;
-  const view = libraryView(der);
-  try {
-    const key = Buffer.from(certParts(der).signatureAlgorithm).toString('latin1');
-    if (SIGNATURE_NAMES.size < MAX_SIGNATURE_NAMES) SIGNATURE_NAMES.set(key, view.signatureName);
-  } catch (err) {
-    if (!(err instanceof DerError)) throw err;
-  }
-  return view;
 }
 
 /** As @peculiar/x509's getCertificateSerialNumber: a 0x00 sign octet before a high bit is dropped. */
