@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createChain, createRoot, createSelfSigned } from '../src/pki/index.js';
 import { sanExtension } from '../src/pki/extensions.js';
 import { certInfoFromDer } from '../src/x509/cert-info.js';
-import { children, readTlv, type Tlv } from '../src/revocation/der.js';
+import { childIndex, editChildren, longForm } from './helpers/der-edit.js';
 import type { CertInfo } from '../src/probe/result.js';
 
 const extensionFields = (c: CertInfo): Partial<CertInfo> => ({
@@ -16,31 +16,10 @@ const extensionFields = (c: CertInfo): Partial<CertInfo> => ({
   aia: c.aia,
 });
 
-/** Long-form length in 5 octets (0x85 00 ll ll ll ll): DER readers that allow at most 4 refuse it, OpenSSL and asn1js take it. */
-function longForm(tag: number, body: Buffer): Buffer {
-  const l = body.length;
-  return Buffer.concat([Buffer.from([tag, 0x85, 0, (l >>> 24) & 255, (l >>> 16) & 255, (l >>> 8) & 255, l & 255]), body]);
-}
-
-const bytes = (der: Buffer, t: Tlv): Buffer => der.subarray(t.start, t.end);
-
-/** The certificate rebuilt with `editExtensions` applied to its extension TLVs (the signature no longer matches: parsing does not check it). */
-function rebuild(der: Buffer, editExtensions: (exts: Buffer[]) => Buffer[], wrap = (tag: number, body: Buffer): Buffer => longForm(tag, body)): Buffer {
-  const cert = readTlv(der, 0);
-  const [tbs, ...rest] = children(der, cert);
-  const fields = children(der, tbs!);
-  const holder = fields.find((t) => t.tag === 0xa3)!;
-  const exts = children(der, readTlv(der, holder.body, holder.end)).map((t) => bytes(der, t));
-  const newHolder = wrap(0xa3, wrap(0x30, Buffer.concat(editExtensions(exts))));
-  const newTbs = wrap(0x30, Buffer.concat([...fields.filter((t) => t !== holder).map((t) => bytes(der, t)), newHolder]));
-  return wrap(0x30, Buffer.concat([newTbs, ...rest.map((t) => bytes(der, t))]));
-}
-
-/** DER with a short- or long-form length as the value needs (what every other encoder writes). */
-function derTlv(tag: number, body: Buffer): Buffer {
-  const l = body.length;
-  const len = l < 0x80 ? [l] : l < 0x100 ? [0x81, l] : [0x82, l >> 8, l & 255];
-  return Buffer.concat([Buffer.from([tag, ...len]), body]);
+/** The certificate with `edit` applied to its extension TLVs, containers re-encoded by `wrap`. */
+function withExtensions(der: Buffer, edit: (exts: Buffer[]) => Buffer[], wrap?: (tag: number, body: Buffer) => Buffer): Buffer {
+  // Certificate > TBSCertificate > [3] > Extensions.
+  return editChildren(der, [0, childIndex(der, [0], 0xa3), 0], edit, wrap);
 }
 
 describe('certInfoFromDer: extensions', () => {
@@ -85,7 +64,7 @@ describe('certInfoFromDer: extensions', () => {
       leaf: { crlUrls: ['http://pki.example.test/sub.crl'], ocspUrls: ['http://ocsp.example.test'] },
       reuseKeys: true,
     });
-    const odd = rebuild(chain.leaf.der, (exts) => exts);
+    const odd = withExtensions(chain.leaf.der, (exts) => exts, longForm);
     expect(odd.equals(chain.leaf.der)).toBe(false);
     const want = certInfoFromDer(chain.leaf.der, 0);
     const got = certInfoFromDer(odd, 0);
@@ -98,9 +77,9 @@ describe('certInfoFromDer: extensions', () => {
     const chain = await createChain({ names: ['first.example.test'], reuseKeys: true });
     const second = Buffer.from(sanExtension(['second.example.test']).rawData);
     // Appended after the first SAN, in plain DER, so that our reader is the one that reads it.
-    const twice = rebuild(chain.leaf.der, (exts) => [...exts, second], derTlv);
+    const twice = withExtensions(chain.leaf.der, (exts) => [...exts, second]);
     expect(certInfoFromDer(twice, 0).san.dns).toEqual(['first.example.test']);
-    const onlySecond = rebuild(chain.leaf.der, (exts) => [second, ...exts], derTlv);
+    const onlySecond = withExtensions(chain.leaf.der, (exts) => [second, ...exts]);
     expect(certInfoFromDer(onlySecond, 0).san.dns).toEqual(['second.example.test']);
   });
 });
