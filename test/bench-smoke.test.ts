@@ -65,6 +65,9 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
       expect(r.daemon).toMatchObject({ targets: 20, ok: 20, failed: 0, crlDownloads: 2 });
       expect(r.daemon.skeleton, 'the skeleton of the design runs beside the agent').toMatchObject({ targets: 20, ok: 20, failed: 0 });
       expect(r.daemon.skeleton.peakRssBytes).toBeGreaterThan(0);
+      // The start-up floor: the skeleton loads the agent's config, through its loader thread, before its first cycle.
+      expect(r.daemon.skeleton.configLoadMs).toBeGreaterThan(0);
+      expect(stdout, 'the floor of the start-up cycle is reported').toMatch(/skeleton: config load \+ first cycle +[\d.]+ s +[\d.]+× of the limit's/);
       // A steady cycle after start-up, in the same process, for the agent and for the skeleton.
       expect(r.daemon.steady).toHaveLength(1);
       expect(r.daemon.steady[0].wallMs).toBeGreaterThan(0);

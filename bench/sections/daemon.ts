@@ -104,7 +104,7 @@ export async function measureDaemon(servers: BenchServers, o: BenchOptions, conc
   const before = await limitNearby(servers, o, concurrency);
   const result = await runChild<DaemonResult>(child, [configPath, String(concurrency), cycles], limitMs, flags);
   const skeletonData: SkeletonWorkerData = { rootPem: servers.rootPem, httpsPort: servers.httpsPort, smtpPort: servers.smtpPort, servername: SERVERNAME };
-  const skeleton = await runChild<SkeletonResult>(new URL('./skeleton-child.js', import.meta.url), [String(o.daemonTargets), String(concurrency), JSON.stringify(skeletonData), cycles], limitMs, flags);
+  const skeleton = await runChild<SkeletonResult>(new URL('./skeleton-child.js', import.meta.url), [String(o.daemonTargets), String(concurrency), JSON.stringify(skeletonData), configPath, cycles], limitMs, flags);
   const after = await limitNearby(servers, o, concurrency);
   return { ...result, floorRssBytes: floor.peakRssBytes, skeleton, limitNearby: { before, after } };
 }

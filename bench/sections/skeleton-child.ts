@@ -1,8 +1,10 @@
 // Child process of section 4's skeleton: the agent's design with nothing of its work. Node with the
 // agent's modules loaded (not started), one capture thread per core doing the bare client's
 // captures with tlsprobe's dialogue, every result posted to the main thread, which keeps 2.6 kB per
-// target (the size of a target's rendered series). No config, checks, CRLs or metrics: what the
-// design itself costs in time and memory, against which the agent's cycle and peak RSS compare.
+// target (the size of a target's rendered series). No checks, CRLs or metrics: what the design
+// itself costs in time and memory, against which the agent's cycle and peak RSS compare. It loads
+// and keeps the agent's targets.yaml first, through the agent's loader thread, as any agent must
+// before its first probe: the config load and the first cycle are the floor of a start-up cycle.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { childMain } from '../lib/child.js';
@@ -11,9 +13,14 @@ import { bornSince, splitThreads, threadCpuMs, type ThreadSplit } from '../lib/c
 import { measureCycle, type CycleFigures } from '../lib/cycle.js';
 import type { Kind } from '../lib/targets.js';
 import type { SkeletonReply, SkeletonWorkerData } from '../lib/skeleton-worker.js';
+import { loadConfigOffThread } from '../../src/config/load-off-thread.js';
+import { requireAgentThreads } from '../lib/agent-threads.js';
 
 export interface SkeletonResult {
   targets: number;
+  /** The agent's config load (loader thread, parse, validation, the config posted back), before the first cycle. */
+  configLoadMs: number;
+  /** The first cycle, without the config load. */
   wallMs: number;
   /** The process's CPU time over the cycle (user + system, every thread). */
   cpuMs: number;
@@ -29,9 +36,15 @@ export interface SkeletonResult {
 const SERIES_BYTES = 2600;
 
 childMain(async (): Promise<SkeletonResult> => {
-  const [count, concurrency, workerJson, steadyCycles = '0'] = process.argv.slice(2) as [string, string, string, string?];
+  const [count, concurrency, workerJson, configPath, steadyCycles = '0'] = process.argv.slice(2) as [string, string, string, string, string?];
+  requireAgentThreads();
   await import('../../src/daemon/daemon.js');
   const n = Number(count);
+  const c0 = performance.now();
+  // Kept to the end, as the agent keeps its targets.
+  const config = await loadConfigOffThread(configPath);
+  const configLoadMs = performance.now() - c0;
+  if (config.targets.length !== n) throw new Error(`skeleton: ${configPath} holds ${config.targets.length} targets, not ${n}`);
   const threads0 = threadCpuMs();
   const data = JSON.parse(workerJson) as SkeletonWorkerData;
   const workers = Array.from({ length: availableParallelism() }, () => new Worker(new URL('../lib/skeleton-worker.js', import.meta.url), { workerData: data }));
@@ -80,9 +93,10 @@ childMain(async (): Promise<SkeletonResult> => {
     const steady: CycleFigures[] = [];
     for (let k = 0; k < Number(steadyCycles); k++) steady.push(await measureCycle(runCycle, workerTids));
     const ok = [...kept.values()].filter((k) => k.ok).length;
-    return { targets: n, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, cpuByThread, steady, peakRssBytes: vmHwm() ?? 0, ok, failed: n - ok };
+    return { targets: n, configLoadMs, wallMs, cpuMs: (cpu.user + cpu.system) / 1000, cpuByThread, steady, peakRssBytes: vmHwm() ?? 0, ok, failed: n - ok };
   } finally {
     cycle = null;
     await Promise.all(workers.map((w) => w.terminate()));
+    void config; // held until here
   }
 });
