@@ -1,4 +1,4 @@
-// The CRL cache (sharing, expiry, failures not cached, counters) and the bounded HTTP fetcher against node:http on loopback.
+// The CRL cache (sharing, expiry, failures remembered for a while, counters) and the bounded HTTP fetcher against node:http on loopback.
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,12 +73,19 @@ describe('CrlCache', () => {
     expect(cache.stats()).toMatchObject({ hits: 19, misses: 1, downloads: 1 });
   });
 
-  it('does not cache failures, bad signatures or stale CRLs', async () => {
-    const cache = new CrlCache();
-    const failing = loader(() => ({ ok: false, status: 'unreachable', error: 'connection refused', ms: 1, bytes: null }));
-    await cache.get('a', HOUR, NOW, failing.fn);
-    await cache.get('a', HOUR, NOW, failing.fn);
+  it('remembers a failed fetch for the retry interval, then fetches again; keeps no bad signature or stale CRL', async () => {
+    const cache = new CrlCache(512, 60_000);
+    const failing = loader(() => ({ ok: false, status: 'unreachable', error: 'timed out after 10 s', ms: 10_000, bytes: null }));
+    expect(await cache.get('a', HOUR, NOW, failing.fn)).toMatchObject({ ok: false, status: 'unreachable', error: 'timed out after 10 s' });
+    expect((await cache.get('a', HOUR, NOW + 5_000, failing.fn)) as object, 'joins nothing, fetches nothing: answered from memory').toMatchObject({ ok: false, status: 'unreachable', fromCache: true });
+    // The interval runs from when the fetch gave up (NOW + 10 s), not from when the probe asked.
+    expect(cache.peek('a', HOUR, NOW + 69_000)).toMatchObject({ ok: false, fromCache: true });
+    expect(failing.calls).toBe(1);
+    expect(cache.peek('a', HOUR, NOW + 70_000), 'the interval is over').toBeUndefined();
+    await cache.get('a', HOUR, NOW + 70_000, failing.fn);
     expect(failing.calls).toBe(2);
+    // A clock that stepped back does not make a failure last longer than the interval.
+    expect(cache.peek('a', HOUR, NOW - HOUR)).toBeUndefined();
     const forged = loader(() => ({ ok: true, fromCache: false, crl: crl({ signature: 'invalid' }) }));
     await cache.get('b', HOUR, NOW, forged.fn);
     await cache.get('b', HOUR, NOW, forged.fn);
@@ -87,7 +94,23 @@ describe('CrlCache', () => {
     await cache.get('c', HOUR, NOW, stale.fn);
     await cache.get('c', HOUR, NOW, stale.fn);
     expect(stale.calls).toBe(2);
-    expect(cache.stats()).toMatchObject({ size: 0, failures: 2 });
+    expect(cache.stats()).toMatchObject({ size: 0, failures: 2, hits: 2 });
+  });
+
+  it('fetches again at once after a failure when the interval is 0, and forgets a failure once a fetch succeeds', async () => {
+    const never = new CrlCache(512, 0);
+    const failing = loader(() => ({ ok: false, status: 'not_found', error: 'HTTP 404', ms: 1, bytes: 10 }));
+    await never.get('a', HOUR, NOW, failing.fn);
+    await never.get('a', HOUR, NOW, failing.fn);
+    expect(failing.calls).toBe(2);
+    const cache = new CrlCache(512, 1_000);
+    let ok = false;
+    const flaky = loader(() => (ok ? { ok: true, fromCache: false, crl: crl() } : { ok: false, status: 'not_found', error: 'HTTP 404', ms: 1, bytes: 10 }));
+    await cache.get('b', HOUR, NOW, flaky.fn);
+    ok = true;
+    expect(await cache.get('b', HOUR, NOW + 2_000, flaky.fn)).toMatchObject({ ok: true, fromCache: false });
+    expect(await cache.get('b', HOUR, NOW + 2_500, flaky.fn)).toMatchObject({ ok: true, fromCache: true });
+    expect(flaky.calls).toBe(2);
   });
 
   it('turns a throwing loader into data and stays bounded in entries', async () => {

@@ -44,7 +44,7 @@ function urlResult(link: CertLink, url: string, load: CrlLoad, ctx: UrlContext):
     return {
       url, certIndex: link.index, certSubject: link.subject, transport,
       reachable: load.status !== 'unreachable' && load.status !== 'not_configured' && load.status !== 'unsupported',
-      status: load.status, error: load.error, bytes: load.bytes, fetchMs: load.ms, fromCache: false, encoding: null,
+      status: load.status, error: load.error, bytes: load.bytes, fetchMs: load.ms, fromCache: load.fromCache ?? false, encoding: null,
       thisUpdate: null, nextUpdate: null, crlNumber: null, delta: false, entries: null, revoked: null,
     };
   }

@@ -9,7 +9,7 @@ import { startHttpsServer, startMailServer, type RunningServer } from '../../src
 import { parseConfig, resolveTargets, type ResolvedTarget } from '../../src/config/index.js';
 import { runTarget, runTargets } from '../../src/run/execute.js';
 import { CrlCache } from '../../src/revocation/cache.js';
-import { closedPort } from '../helpers/scripted.js';
+import { closedPort, scripted, type Scripted } from '../helpers/scripted.js';
 
 const DAY = 86_400_000;
 const REVOKED_SERIAL = '0BADC0DE01';
@@ -20,6 +20,10 @@ let dir: string;
 let root: Issued;
 let ca: Issued;
 const servers: RunningServer[] = [];
+/** A CDP host that accepts connections and never answers: a fetch can only end by its timeout. */
+let silent: Scripted;
+/** HTTP requests it received (undici also opens a spare connection after an aborted request, which sends nothing). */
+let silentRequests = 0;
 const urls: Record<string, string> = {};
 
 async function publish(name: string, body: Buffer | string): Promise<void> {
@@ -63,7 +67,9 @@ beforeAll(async () => {
   await publish('stale.crl', (await createCrl(ca, { thisUpdate: new Date(Date.now() - 10 * DAY), nextUpdate: new Date(Date.now() - DAY) })).der);
   await publish('badsig.crl', (await createCrl(ca, { signer: other })).der);
   const closed = await closedPort();
+  silent = await scripted((socket) => socket.once('data', () => silentRequests++));
   await Promise.all([
+    endpoint('silent', { crl: [`http://127.0.0.1:${silent.port}/crl/int.crl`] }),
     endpoint('good', { crl: [`${http}/int.crl`], smtp: true }),
     endpoint('revoked', { crl: [`${http}/int.crl`], serial: REVOKED_SERIAL }),
     endpoint('stale', { crl: [`${http}/stale.crl`] }),
@@ -78,7 +84,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all([nginx?.stop(), ...servers.map((s) => s.close())]);
+  await Promise.all([nginx?.stop(), silent?.close(), ...servers.map((s) => s.close())]);
   if (dir) await rm(dir, { recursive: true, force: true });
 }, 30_000);
 
@@ -146,13 +152,28 @@ describe('crl check against CRLs served by nginx', () => {
     expect(cache.stats()).toMatchObject({ size: 2, misses: 2, downloads: 2, hits: 22 });
   });
 
-  it('does not cache a failed fetch: the next probe tries again', async () => {
-    const cache = new CrlCache();
+  it('remembers a failed fetch for the retry interval; the first probe after it tries again', async () => {
+    const cache = new CrlCache(512, 400);
     const first = await runTarget(target('later'), { crlCache: cache });
-    expect(first.revocation!.crls[0]).toMatchObject({ status: 'not_found', error: 'HTTP 404', reachable: true });
+    expect(first.revocation!.crls[0]).toMatchObject({ status: 'not_found', error: 'HTTP 404', reachable: true, fromCache: false });
     await publish('later.crl', (await createCrl(ca)).der);
     const second = await runTarget(target('later'), { crlCache: cache });
-    expect(second.revocation!.crls[0]).toMatchObject({ status: 'ok', fromCache: false });
+    expect(second.revocation!.crls[0]).toMatchObject({ status: 'not_found', error: 'HTTP 404', fromCache: true });
+    await new Promise((r) => setTimeout(r, 450));
+    const third = await runTarget(target('later'), { crlCache: cache });
+    expect(third.revocation!.crls[0]).toMatchObject({ status: 'ok', fromCache: false });
     expect((await nginx.accessLog()).filter((l) => l.includes('GET /crl/later.crl ')).length).toBe(2);
+  });
+
+  it('a CDP that never answers costs one timeout, not one per wave of probes', async () => {
+    const before = silentRequests;
+    const many = Array.from({ length: 8 }, (_, i) => ({ ...target('silent', '    crl: { timeout: 300ms }\n'), name: `silent-${i}` }));
+    // Concurrency 2: four waves. Each used to wait out the timeout and send the CDP a request of its own.
+    const results = await runTargets(many, { concurrency: 2, crlCache: new CrlCache() });
+    const crls = results.map((r) => r.revocation!.crls[0]!);
+    expect(crls.map((c) => c.status)).toEqual(Array(8).fill('unreachable'));
+    expect(results.map((r) => r.checks.find((c) => c.id === 'crl')?.status)).toEqual(Array(8).fill('fail'));
+    expect(crls.filter((c) => !c.fromCache)).toHaveLength(2); // the first wave shared the one fetch
+    expect(silentRequests - before).toBe(1);
   });
 });
