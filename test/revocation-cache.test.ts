@@ -73,11 +73,11 @@ describe('CrlCache', () => {
     expect(cache.stats()).toMatchObject({ hits: 19, misses: 1, downloads: 1 });
   });
 
-  it('remembers a failed fetch for the retry interval, then fetches again; keeps no bad signature or stale CRL', async () => {
+  it('remembers a failed fetch for the retry interval, then fetches again', async () => {
     const cache = new CrlCache(512, 60_000);
     const failing = loader(() => ({ ok: false, status: 'unreachable', error: 'timed out after 10 s', ms: 10_000, bytes: null }));
     expect(await cache.get('a', HOUR, NOW, failing.fn)).toMatchObject({ ok: false, status: 'unreachable', error: 'timed out after 10 s' });
-    expect((await cache.get('a', HOUR, NOW + 5_000, failing.fn)) as object, 'joins nothing, fetches nothing: answered from memory').toMatchObject({ ok: false, status: 'unreachable', fromCache: true });
+    expect(await cache.get('a', HOUR, NOW + 5_000, failing.fn), 'joins nothing, fetches nothing: answered from memory').toMatchObject({ ok: false, status: 'unreachable', fromCache: true });
     // The interval runs from when the fetch gave up (NOW + 10 s), not from when the probe asked.
     expect(cache.peek('a', HOUR, NOW + 69_000)).toMatchObject({ ok: false, fromCache: true });
     expect(failing.calls).toBe(1);
@@ -86,15 +86,26 @@ describe('CrlCache', () => {
     expect(failing.calls).toBe(2);
     // A clock that stepped back does not make a failure last longer than the interval.
     expect(cache.peek('a', HOUR, NOW - HOUR)).toBeUndefined();
-    const forged = loader(() => ({ ok: true, fromCache: false, crl: crl({ signature: 'invalid' }) }));
-    await cache.get('b', HOUR, NOW, forged.fn);
-    await cache.get('b', HOUR, NOW, forged.fn);
-    expect(forged.calls).toBe(2);
-    const stale = loader(() => ({ ok: true, fromCache: false, crl: crl({ nextUpdate: NOW - HOUR }) }));
-    await cache.get('c', HOUR, NOW, stale.fn);
-    await cache.get('c', HOUR, NOW, stale.fn);
-    expect(stale.calls).toBe(2);
     expect(cache.stats()).toMatchObject({ size: 0, failures: 2, hits: 2 });
+  });
+
+  it('remembers a CRL that fails verification or is stale for the same interval only, not until its nextUpdate', async () => {
+    const cache = new CrlCache(512, 60_000);
+    const forged = loader(() => ({ ok: true, fromCache: false, crl: crl({ signature: 'invalid' }) }));
+    const stale = loader(() => ({ ok: true, fromCache: false, crl: crl({ nextUpdate: NOW - HOUR }) }));
+    const wrongIssuer = loader(() => ({ ok: true, fromCache: false, crl: crl({ issuerMatches: false }) }));
+    for (const [key, l] of [['b', forged], ['c', stale], ['d', wrongIssuer]] as const) {
+      const first = await cache.get(key, HOUR, NOW, l.fn);
+      expect(first).toMatchObject({ ok: true, fromCache: false });
+      const again = await cache.get(key, HOUR, NOW + 30_000, l.fn);
+      // The same CRL, judged again by the caller: still forged, stale or someone else's.
+      expect(again.ok && again.crl).toBe(first.ok && first.crl);
+      expect(again).toMatchObject({ fromCache: true });
+      expect(l.calls).toBe(1);
+      await cache.get(key, HOUR, NOW + 61_001, l.fn); // a minute after the fetch ended (fetchMs 1)
+      expect(l.calls, `${key}: fetched again once the minute is over`).toBe(2);
+    }
+    expect(cache.stats()).toMatchObject({ size: 3, failures: 0, hits: 3 });
   });
 
   it('fetches again at once after a failure when the interval is 0, and forgets a failure once a fetch succeeds', async () => {

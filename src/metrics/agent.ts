@@ -76,7 +76,7 @@ function registerCrlCacheMetrics(registry: Registry, stats: () => CrlCacheStats)
     ['tlsprobe_crl_cache_hits_total', 'CRL lookups served from the cache.', 'hits'],
     ['tlsprobe_crl_cache_misses_total', 'CRL lookups that needed a download.', 'misses'],
     ['tlsprobe_crl_downloads_total', 'CRL downloads started.', 'downloads'],
-    ['tlsprobe_crl_download_failures_total', 'CRL downloads that failed (each remembered for a minute, then tried again).', 'failures'],
+    ['tlsprobe_crl_download_failures_total', 'CRL downloads that failed (each failure remembered for a minute, then tried again).', 'failures'],
   ];
   for (const [name, help, key] of counters) {
     new Counter({

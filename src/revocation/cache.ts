@@ -1,5 +1,5 @@
 // Process-wide CRL cache: one download per URL and issuer until nextUpdate or max_age, shared in-flight
-// fetches, failed fetches remembered for a minute, counters.
+// fetches, failures and unusable CRLs remembered for a minute, counters.
 import type { ParsedCrl } from './crl-parse.js';
 import type { FetchFailure } from './types.js';
 
@@ -26,9 +26,9 @@ export type CrlLoad =
   | { ok: false; status: FetchFailure | 'invalid'; error: string; ms: number; bytes: number | null; fromCache?: boolean };
 
 export interface CrlCacheStats {
-  /** CRLs held. */
+  /** CRLs held (unusable ones remembered for a while included; failures not). */
   size: number;
-  /** Answered from the cache (a CRL, or a failure still remembered) or by joining a fetch already under way. */
+  /** Answered from the cache (a CRL, or a failure or unusable CRL still remembered) or by joining a fetch already under way. */
   hits: number;
   /** Had to fetch. */
   misses: number;
@@ -43,30 +43,28 @@ export interface CrlCacheStats {
 }
 
 interface Entry {
-  crl: CachedCrl;
-  expiresAt: number;
   /** What a hit returns (the same object each time: callers only read it). */
   hit: CrlLoad;
+  /** When the fetch was asked for (a CRL's fetchedAt): the caller's max_age counts from it. */
+  askedAt: number;
+  expiresAt: number;
 }
 
 /**
- * How long a failed fetch is remembered. Without it, every wave of probes behind a CDP that times out
- * (a firewall dropping the packets) waited `crl.timeout` again: 1,000 targets at concurrency 16 and
- * 10 s took ~10 minutes a cycle, and the CDP got a request per wave. A minute still shows a repaired
- * CDP at the next probe after it.
+ * How long what cannot be used is remembered: a failed fetch, and a CRL that fails verification or
+ * is stale. Without it, every wave of probes behind a CDP that times out (a firewall dropping the
+ * packets) waited `crl.timeout` again (1,000 targets at concurrency 16 and 10 s: ~10 minutes a
+ * cycle), and a CA that stopped publishing had its stale CRL downloaded and parsed again by every
+ * wave; the CDP got a request each time. A minute still shows a repaired CDP or a republished CRL at
+ * the next probe after it.
  */
 export const RETRY_FAILED_AFTER_MS = 60_000;
 
-interface Failed {
-  load: CrlLoad;
-  /** When the failed fetch was asked for. */
-  askedAt: number;
-  retryAt: number;
-}
+/** A clock set back by more than this (NTP) makes what was fetched "in the future" stale. */
+const CLOCK_STEP_MS = 60_000;
 
 export class CrlCache {
   private readonly entries = new Map<string, Entry>();
-  private readonly failed = new Map<string, Failed>();
   private readonly inflight = new Map<string, Promise<CrlLoad>>();
   private readonly counters = { hits: 0, misses: 0, downloads: 0, failures: 0, bytes: 0 };
 
@@ -77,7 +75,8 @@ export class CrlCache {
 
   /**
    * The CRL for `key` (URL + issuer key: the same URL verified against another key is another
-   * entry). `load` runs at most once at a time per key; only a verified, usable CRL is kept.
+   * entry). `load` runs at most once at a time per key; a verified, usable CRL is kept until its
+   * nextUpdate or max_age, anything else for `retryFailedAfterMs`.
    */
   async get(key: string, maxAgeMs: number, now: number, load: () => Promise<CrlLoad>): Promise<CrlLoad> {
     const cached = this.peek(key, maxAgeMs, now);
@@ -95,13 +94,12 @@ export class CrlCache {
   }
 
   /**
-   * The fresh CRL for `key` when the cache holds one (a hit, counted as get() counts it), without a
-   * promise: the probes' common case. undefined when get() has to fetch or join a fetch.
+   * What the cache holds for `key` (a hit, counted as get() counts it), without a promise: the
+   * probes' common case. undefined when get() has to fetch or join a fetch.
    */
   peek(key: string, maxAgeMs: number, now: number): CrlLoad | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return this.failure(key, now);
-    if (now >= entry.expiresAt || now - entry.crl.fetchedAt >= maxAgeMs) return undefined;
+    if (!entry || now >= entry.expiresAt || now - entry.askedAt >= maxAgeMs || now < entry.askedAt - CLOCK_STEP_MS) return undefined;
     this.counters.hits++;
     this.entries.delete(key); // re-insert: Map order doubles as LRU order
     this.entries.set(key, entry);
@@ -109,27 +107,18 @@ export class CrlCache {
   }
 
   stats(): CrlCacheStats {
+    let size = 0;
     let retained = 0;
-    for (const e of this.entries.values()) retained += e.crl.index.byteSize;
-    return { size: this.entries.size, ...this.counters, retainedBytes: retained };
+    for (const { hit } of this.entries.values()) {
+      if (!hit.ok) continue;
+      size++;
+      retained += hit.crl.index.byteSize;
+    }
+    return { size, ...this.counters, retainedBytes: retained };
   }
 
   clear(): void {
     this.entries.clear();
-    this.failed.clear();
-  }
-
-  /** A failed fetch of `key` still remembered at `now` (a hit), else undefined. */
-  private failure(key: string, now: number): CrlLoad | undefined {
-    const f = this.failed.get(key);
-    if (!f) return undefined;
-    // Date.now() can step back (a clock set by NTP): a failure from the "future" is not trusted either.
-    if (now >= f.retryAt || now < f.askedAt) {
-      this.failed.delete(key);
-      return undefined;
-    }
-    this.counters.hits++;
-    return f.load;
   }
 
   private async fetch(key: string, maxAgeMs: number, now: number, load: () => Promise<CrlLoad>): Promise<CrlLoad> {
@@ -144,27 +133,23 @@ export class CrlCache {
       this.counters.downloads++;
       this.counters.bytes += bytes;
     }
-    if (!out.ok) {
-      this.counters.failures++;
-      if (this.retryFailedAfterMs > 0) this.remember(key, { ...out, fromCache: true }, now, out.ms);
-      return out;
-    }
-    this.failed.delete(key);
-    const crl = out.crl;
-    const expiresAt = Math.min(crl.fetchedAt + maxAgeMs, crl.nextUpdate ?? Infinity);
-    // A CRL that fails verification is not cached: once the CA republishes, the next probe sees it.
-    if (crl.signature !== 'invalid' && crl.issuerMatches && crl.unknownCritical.length === 0 && expiresAt > crl.fetchedAt) {
-      this.prune(crl.fetchedAt);
-      this.entries.set(key, { crl, expiresAt, hit: { ok: true, crl, fromCache: true } });
+    if (!out.ok) this.counters.failures++;
+    const expiresAt = this.keepUntil(out, maxAgeMs, now);
+    if (expiresAt !== null) {
+      this.prune(now);
+      this.entries.set(key, { hit: { ...out, fromCache: true }, askedAt: out.ok ? out.crl.fetchedAt : now, expiresAt });
     }
     return out;
   }
 
-  /** The interval runs from when the fetch gave up (`askedAt` + its duration), not from when it was asked for. */
-  private remember(key: string, load: CrlLoad, askedAt: number, ms: number): void {
-    for (const [k, f] of this.failed) if (f.retryAt <= askedAt) this.failed.delete(k);
-    while (this.failed.size >= this.maxEntries) this.failed.delete(this.failed.keys().next().value!);
-    this.failed.set(key, { load, askedAt, retryAt: askedAt + ms + this.retryFailedAfterMs });
+  /** A usable CRL until its nextUpdate or max_age; the rest a while from when the fetch ended; null: not kept. */
+  private keepUntil(out: CrlLoad, maxAgeMs: number, now: number): number | null {
+    const retry = (ms: number): number | null => (this.retryFailedAfterMs > 0 ? now + ms + this.retryFailedAfterMs : null);
+    if (!out.ok) return retry(out.ms);
+    const crl = out.crl;
+    const expiresAt = Math.min(crl.fetchedAt + maxAgeMs, crl.nextUpdate ?? Infinity);
+    const usable = crl.signature !== 'invalid' && crl.issuerMatches && crl.unknownCritical.length === 0 && expiresAt > crl.fetchedAt;
+    return usable ? expiresAt : retry(crl.fetchMs);
   }
 
   private prune(now: number): void {
