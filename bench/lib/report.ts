@@ -189,11 +189,12 @@ function steadyRows(label: string, c: CycleFigures, probes: number, ideal: numbe
 
 /** The design without the agent's work: what the cycle and peak RSS compare with besides the limit. */
 function skeletonRows(k: SkeletonResult, ideal: number | null, agentStartMs: number): string[][] {
+  const floorMs = k.configLoadMs + k.wallMs;
   return [
     ['skeleton: config load', `${f1(k.configLoadMs / 1000)} s`, "the agent's targets.yaml through the agent's loader thread, before the first cycle, as any agent must"],
     ['skeleton: first cycle wall time', `${f1(k.wallMs / 1000)} s`, `${ideal ? `${(k.wallMs / ideal).toFixed(2)}× of the limit's; ` : ''}${k.cpuMs ? `${(k.cpuMs / k.targets).toFixed(2)} ms CPU per probe; ` : ''}the design alone: bare captures with tlsprobe's dialogue on the capture threads, 2.6 kB kept per target, modules loaded (${n0(k.ok)} OK, ${k.failed} failed)`],
     ...(k.cpuByThread ? [cpuByThread(k.cpuByThread, k.cpuMs, k.targets)] : []),
-    ...(ideal ? [['skeleton: config load + first cycle', `${f1((k.configLoadMs + k.wallMs) / 1000)} s`, `${((k.configLoadMs + k.wallMs) / ideal).toFixed(2)}× of the limit's: the floor of the start-up cycle, before any check, CRL or metric (the agent's: ${(agentStartMs / (k.configLoadMs + k.wallMs)).toFixed(2)}× of it)`]] : []),
+    ...(ideal ? [['skeleton: config load + first cycle', `${f1(floorMs / 1000)} s`, `${(floorMs / ideal).toFixed(2)}× of the limit's: the floor of the start-up cycle, before any check, CRL or metric (the agent's: ${(agentStartMs / floorMs).toFixed(2)}× of it)`]] : []),
     ...(k.steady ?? []).flatMap((c, i) => steadyRows(`skeleton: steady cycle ${i + 1}`, c, k.targets, ideal)),
     ['skeleton: peak RSS', `${n0(k.peakRssBytes / MB)} MB`, 'the config kept; no checks, CRLs or metrics'],
   ];
