@@ -42,6 +42,8 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
         ['limit smtp single', r.limit.smtp.single],
         ['limit smtp all cores', r.limit.smtp.allCores],
         ['limit smtp all cores, same dialogue as tlsprobe', r.limit.smtp.allCoresSameDialogue],
+        ['limit https all cores, the floor (exact chain read)', r.limit.https.allCoresFloor],
+        ['limit smtp all cores, the floor (same dialogue, exact chain read)', r.limit.smtp.allCoresFloor],
         ['blackbox https', r.blackbox.https],
         ['blackbox smtp', r.blackbox.smtp],
         ['blackbox smtp, same dialogue as tlsprobe', r.blackbox.smtpSameDialogue],
@@ -60,6 +62,8 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
           expect(m.cpuMs, `${what} c=${m.concurrency} cpuMs`).toBeGreaterThan(0);
         }
       }
+      // The floor (what tlsprobe must do, by the bare client) is a yardstick for tlsprobe's rate.
+      expect(stdout).toMatch(/tlsprobe ÷ the floor +([\d.]+×|–)/);
       expect(r.blackbox.version, 'the version line of blackbox_exporter --version').toMatch(/version \d/);
 
       expect(r.daemon).toMatchObject({ targets: 20, ok: 20, failed: 0, crlDownloads: 2 });

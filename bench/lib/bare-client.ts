@@ -1,6 +1,8 @@
 // The machine's limit: minimal hand-written clients (one shared SecureContext, verification against the test root, setNoDelay).
-import { connect as netConnect } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import { tapSocket, type ChainTap } from '../../src/probe/presented/index.js';
+import { getCaptureContext } from '../../src/probe/tls-upgrade.js';
 
 const HOST = '127.0.0.1';
 const TIMEOUT_MS = 10_000;
@@ -16,30 +18,67 @@ export function bareContext(rootPem: string): SecureContext {
   return createSecureContext({ ca: rootPem });
 }
 
-/**
- * `sameDialogue` (SMTP): tlsprobe's dialogue, which the brief requires of it, instead of the issue's
- * limit client: EHLO again inside TLS and QUIT answered by 221 before closing.
- */
-export function bareOp(t: BareTarget, ctx: SecureContext, sameDialogue = false): () => Promise<boolean> {
-  return t.kind === 'https' ? () => httpsOnce(t, ctx) : () => smtpOnce(t, ctx, sameDialogue);
+/** What the client does beyond the issue's limit client; both off: the issue's limit client. */
+export interface BareMode {
+  /** SMTP: tlsprobe's dialogue, which the brief requires of it: EHLO again inside TLS and QUIT answered by 221 before closing. */
+  sameDialogue: boolean;
+  /**
+   * Read the exact presented chain off the handshake as tlsprobe does (the issue asks for the chain
+   * as sent, without a second handshake): the TLS layer runs over tlsprobe's chain tap, a JS stream
+   * that records the server's bytes, and the Certificate message is parsed (TLS 1.3: decrypted with
+   * the key log's secret). The handshake then uses tlsprobe's capture context, whose empty CA store
+   * spares OpenSSL the chain's verification on every handshake: tlsprobe judges a chain once per
+   * distinct chain, and every handshake here presents the same one. With `sameDialogue`: the least a
+   * capture doing what tlsprobe must can cost.
+   */
+  readChain: boolean;
+}
+
+export const LIMIT_MODE: BareMode = { sameDialogue: false, readChain: false };
+
+export function bareOp(t: BareTarget, ctx: SecureContext, mode: BareMode = LIMIT_MODE): () => Promise<boolean> {
+  return t.kind === 'https' ? () => httpsOnce(t, ctx, mode) : () => smtpOnce(t, ctx, mode);
+}
+
+/** tls.connect on `socket` (over the chain tap when the mode reads the chain). */
+function connectTls(socket: Socket, t: BareTarget, ctx: SecureContext, mode: BareMode): { tls: TLSSocket; tap: ChainTap | null } {
+  const tap = mode.readChain ? tapSocket(socket) : null;
+  const tls = tlsConnect({
+    socket: tap ? tap.stream : socket,
+    servername: t.servername,
+    ...(tap ? { secureContext: getCaptureContext(), rejectUnauthorized: false } : { secureContext: ctx, rejectUnauthorized: true }),
+  });
+  tap?.watch(tls);
+  return { tls, tap };
+}
+
+/** After secureConnect: the presented chain, or why it could not be read (a failed op). */
+function chainError(tls: TLSSocket, tap: ChainTap | null): Error | null {
+  const got = tap?.finish(tls);
+  return got && got.certificates === null ? new Error(`chain not read: ${got.why}`) : null;
 }
 
 /** TCP connect, TLS handshake verified against the root (chain and name), close. */
-function httpsOnce(t: BareTarget, ctx: SecureContext): Promise<boolean> {
+function httpsOnce(t: BareTarget, ctx: SecureContext, mode: BareMode): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const s = tlsConnect({ host: HOST, port: t.port, servername: t.servername, secureContext: ctx, rejectUnauthorized: true });
+    // The limit's own client as it always was; the tap needs the TCP socket first.
+    const { tls: s, tap } = mode.readChain
+      ? connectTls(netConnect({ host: HOST, port: t.port }).setNoDelay(true), t, ctx, mode)
+      : { tls: tlsConnect({ host: HOST, port: t.port, servername: t.servername, secureContext: ctx, rejectUnauthorized: true }), tap: null };
     s.setNoDelay(true);
     s.setTimeout(TIMEOUT_MS, () => s.destroy(new Error('timeout')));
     s.once('secureConnect', () => {
+      const err = chainError(s, tap);
       s.destroy();
-      resolve(true);
+      if (err) reject(err);
+      else resolve(true);
     });
     s.once('error', (e) => (s.destroy(), reject(e)));
   });
 }
 
 /** Banner, EHLO, STARTTLS, verified handshake, QUIT (not waiting for 221), close; or the same dialogue as tlsprobe. */
-function smtpOnce(t: BareTarget, ctx: SecureContext, sameDialogue: boolean): Promise<boolean> {
+function smtpOnce(t: BareTarget, ctx: SecureContext, mode: BareMode): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const plain = netConnect({ host: HOST, port: t.port });
     plain.setNoDelay(true);
@@ -71,9 +110,12 @@ function smtpOnce(t: BareTarget, ctx: SecureContext, sameDialogue: boolean): Pro
     };
     const upgrade = (): void => {
       plain.off('data', onData);
-      tls = tlsConnect({ socket: plain, servername: t.servername, secureContext: ctx, rejectUnauthorized: true });
+      const { tls: upgraded, tap } = connectTls(plain, t, ctx, mode);
+      tls = upgraded;
       tls.once('secureConnect', () => {
-        if (sameDialogue) {
+        const err = chainError(tls!, tap);
+        if (err) return fail(err);
+        if (mode.sameDialogue) {
           step = 3;
           buf = '';
           tls!.on('data', onData);

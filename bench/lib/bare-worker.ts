@@ -1,6 +1,6 @@
 // Worker thread for the all-cores limit: runs its share of the load each time the main thread asks, posts the result.
 import { parentPort, workerData } from 'node:worker_threads';
-import { bareContext, bareOp, type BareTarget } from './bare-client.js';
+import { bareContext, bareOp, type BareMode, type BareTarget } from './bare-client.js';
 import { closedLoop } from './load.js';
 
 export interface BareWorkerData {
@@ -8,7 +8,7 @@ export interface BareWorkerData {
   rootPem: string;
   concurrency: number;
   maxOps: number;
-  sameDialogue: boolean;
+  mode: BareMode;
 }
 
 export interface BareWorkerRun {
@@ -17,7 +17,7 @@ export interface BareWorkerRun {
 
 const data = workerData as BareWorkerData;
 const port = parentPort!;
-const op = bareOp(data.target, bareContext(data.rootPem), data.sameDialogue);
+const op = bareOp(data.target, bareContext(data.rootPem), data.mode);
 port.on('message', (m: BareWorkerRun) => {
   void closedLoop(op, data.concurrency, m.ms, data.maxOps).then((result) => port.postMessage(result));
 });

@@ -46,6 +46,7 @@ export function formatReport(r: Report): string {
     line('(1) limit, 1 process', lim?.single);
     line(`(1) limit, all ${m.cores} cores`, lim?.allCores);
     if (k === 'smtp') line('    same dialogue as tlsprobe (EHLO in TLS, 221)', lim?.allCoresSameDialogue);
+    line(k === 'smtp' ? '    same dialogue + exact chain read: the floor' : '    + exact chain read (tlsprobe\'s tap): the floor', lim?.allCoresFloor);
     line(`(2) ${r.blackbox?.version ?? 'blackbox_exporter'}`, bb);
     if (k === 'smtp') line('    same dialogue as tlsprobe (EHLO in TLS, 221)', r.blackbox?.smtpSameDialogue);
     line('(3) tlsprobe, full probe', tp);
@@ -62,6 +63,7 @@ export function formatReport(r: Report): string {
     cpu('CPU ms per handshake, limit 1 process', lim?.single);
     cpu('CPU ms per handshake, limit all cores', lim?.allCores);
     if (k === 'smtp') cpu('CPU ms per probe, limit, same dialogue', lim?.allCoresSameDialogue);
+    cpu('CPU ms per probe, the floor', lim?.allCoresFloor);
     cpu('CPU ms per probe, blackbox_exporter', bb);
     if (k === 'smtp') cpu('CPU ms per probe, blackbox, same dialogue', r.blackbox?.smtpSameDialogue);
     cpu('CPU ms per probe, tlsprobe', tp);
@@ -71,6 +73,8 @@ export function formatReport(r: Report): string {
     if (tp && bb) rows.push(['  tlsprobe ÷ blackbox_exporter', ...m.levels.map((c) => ratio(at(tp, c), at(bb, c)))]);
     const limSame = k === 'smtp' ? lim?.allCoresSameDialogue : undefined;
     if (tp && limSame?.length) rows.push(['  tlsprobe ÷ all-cores limit, same dialogue', ...m.levels.map((c) => ratio(at(tp, c), at(limSame, c)))]);
+    if (tp && lim?.allCoresFloor?.length) rows.push(['  tlsprobe ÷ the floor', ...m.levels.map((c) => ratio(at(tp, c), at(lim.allCoresFloor, c)))]);
+    if (lim?.allCoresFloor?.length) rows.push(['  the floor ÷ all-cores limit', ...m.levels.map((c) => ratio(at(lim.allCoresFloor, c), at(lim.allCores, c)))]);
     const same = k === 'smtp' ? r.blackbox?.smtpSameDialogue : undefined;
     if (tp && same?.length) rows.push(['  tlsprobe ÷ blackbox, same dialogue', ...m.levels.map((c) => ratio(at(tp, c), at(same, c)))]);
   }

@@ -23,7 +23,7 @@ const port = parentPort!;
 const ctx = bareContext(data.rootPem);
 const ops: Record<Kind, () => Promise<boolean>> = {
   https: bareOp({ kind: 'https', port: data.httpsPort, servername: data.servername }, ctx),
-  smtp: bareOp({ kind: 'smtp', port: data.smtpPort, servername: data.servername }, ctx, true),
+  smtp: bareOp({ kind: 'smtp', port: data.smtpPort, servername: data.servername }, ctx, { sameDialogue: true, readChain: false }),
 };
 port.on('message', (m: { i: number; kind: Kind }) => {
   ops[m.kind]().then(

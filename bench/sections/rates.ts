@@ -22,6 +22,7 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
   const blackbox = empty();
   const blackboxSameDialogue: LoadResult[] = [];
   const limitSameDialogue: LoadResult[] = [];
+  const limitFloor = empty();
   const tlsprobe = empty();
   const captureOnly = empty();
   const captureNoTap = empty();
@@ -47,6 +48,7 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
         put('limit1', limit1);
         put('limitAll', limitAll);
         put('blackbox', blackbox);
+        put('limitAllFloor', limitFloor);
         if (got.has('limitAllSameDialogue')) limitSameDialogue.push(got.get('limitAllSameDialogue')!);
         if (got.has('blackboxSameDialogue')) blackboxSameDialogue.push(got.get('blackboxSameDialogue')!);
         put('tlsprobe', tlsprobe);
@@ -57,7 +59,12 @@ export async function measureRates(servers: BenchServers, o: BenchOptions, repor
   } finally {
     await bb?.stop();
   }
-  if (want.limit) report.limit = { https: { single: limit1.https, allCores: limitAll.https }, smtp: { single: limit1.smtp, allCores: limitAll.smtp, allCoresSameDialogue: limitSameDialogue } };
+  if (want.limit) {
+    report.limit = {
+      https: { single: limit1.https, allCores: limitAll.https, allCoresFloor: limitFloor.https },
+      smtp: { single: limit1.smtp, allCores: limitAll.smtp, allCoresSameDialogue: limitSameDialogue, allCoresFloor: limitFloor.smtp },
+    };
+  }
   if (bb) report.blackbox = { version: bb.version, ...blackbox, smtpSameDialogue: blackboxSameDialogue };
   if (want.tlsprobe) report.tlsprobe = { ...tlsprobe, captureOnly, captureNoTap };
 }

@@ -10,9 +10,10 @@ import { requireAgentThreads } from '../lib/agent-threads.js';
 /** The daemon's capture workers (one per core), shared by every tlsprobe contender of the run. */
 let pool: ProbePool | null = null;
 export function benchPool(): ProbePool {
+  if (pool) return pool;
+  // Once, not per probe: the check looks for the workers' scripts on disk.
   requireAgentThreads();
-  pool ??= new ProbePool();
-  return pool;
+  return (pool = new ProbePool());
 }
 export async function closeBenchPool(): Promise<void> {
   await pool?.close();
