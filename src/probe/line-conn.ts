@@ -12,6 +12,8 @@ export class LineConn {
   private buf: Buffer = EMPTY;
   private total = 0;
   private failure: ProbeError | null = null;
+  /** The phase in which the server closed, when that came first; its error is built on demand. */
+  private closedIn: Phase | null = null;
   private wake: (() => void) | null = null;
   /** The phase name used when classifying socket errors. */
   phase: Phase = 'greeting';
@@ -39,21 +41,29 @@ export class LineConn {
   };
 
   private readonly onEnd = (): void => {
-    // 'end' and then 'close' both land here, and only the first failure counts: don't build an
-    // error (a stack trace and a quoted tail) that would be dropped, once per probe.
-    if (this.failure) return;
-    const partial = this.partial();
-    if (hasControlBytes(partial)) return this.fail(this.binary(partial));
-    const tail = this.buf.length ? ` after sending ${quote(this.buf)}` : '';
-    this.fail(new ProbeError('connection_closed', `server closed the connection during ${this.phase}${tail}`, this.phase));
+    // 'end' and then 'close' both land here, and only the first failure counts. The error (a stack
+    // trace and a quoted tail) is built when a read meets it: a server closing after its goodbye,
+    // once per probe, is read by nobody.
+    if (this.failure || this.closedIn) return;
+    this.closedIn = this.phase;
+    this.notify();
   };
+
+  /** The first failure: a socket error, a broken limit, or the server's close. */
+  private firstFailure(): ProbeError | null {
+    if (this.failure || this.closedIn === null) return this.failure;
+    const partial = this.partial();
+    if (hasControlBytes(partial)) return (this.failure = this.binary(partial, this.closedIn));
+    const tail = this.buf.length ? ` after sending ${quote(this.buf)}` : '';
+    return (this.failure = new ProbeError('connection_closed', `server closed the connection during ${this.closedIn}${tail}`, this.closedIn));
+  }
 
   private readonly onError = (err: Error): void => {
     this.fail(toProbeError(err, this.phase));
   };
 
   private fail(err: ProbeError): void {
-    this.failure ??= err;
+    if (this.closedIn === null) this.failure ??= err;
     this.notify();
   }
 
@@ -78,7 +88,8 @@ export class LineConn {
         return line.toString('latin1');
       }
       if (this.buf.length > this.limits.lineBytes) throw this.tooLong();
-      if (this.failure) throw this.failure;
+      const failure = this.firstFailure();
+      if (failure) throw failure;
       const left = until - Date.now();
       if (left <= 0) throw this.timeout(timeoutReason, what, wait.ms);
       await new Promise<void>((resolve) => {
@@ -119,8 +130,8 @@ export class LineConn {
   }
 
   /** Binary bytes where a text line was due say more about the port than "timeout" or "closed" would. */
-  private binary(partial: Buffer): ProbeError {
-    return new ProbeError('protocol_error', `server sent binary data, not a text line, during ${this.phase}: ${quote(partial)}`, this.phase);
+  private binary(partial: Buffer, phase = this.phase): ProbeError {
+    return new ProbeError('protocol_error', `server sent binary data, not a text line, during ${phase}: ${quote(partial)}`, phase);
   }
 
   private timeout(reason: Reason, what: string, ms: number): ProbeError {

@@ -73,6 +73,14 @@ describe('greeting', () => {
     expect(r.error?.message).toContain('"220 mail.exam"');
   });
 
+  it('connection_closed in the greeting when the server closes inside a multi-line banner, without quoting lines already read', async () => {
+    // Whether the close is seen before or after the lines are read, the message quotes only what was left unread.
+    const s = await serve((sock) => sock.end('220-mail.example.test ESMTP\r\n220-second line\r\n'));
+    const r = await expectReason(`smtp://127.0.0.1:${s.port}`, 'connection_closed');
+    expect(r.error?.phase).toBe('greeting');
+    expect(r.error?.message).toBe('server closed the connection during greeting');
+  });
+
   it('line_too_long on an over-long line with its line end in the same chunk, quoting only the start', async () => {
     const s = await serve((sock) => sock.write(`* OK ${'A'.repeat(5000)}\r\n`));
     const r = await expectReason(`imap://127.0.0.1:${s.port}`, 'line_too_long');
