@@ -1,7 +1,9 @@
 // `npm run bench`: starts nginx, Postfix (and blackbox_exporter) on loopback, runs sections 1-7, prints the table, writes JSON.
+import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
+import { missingAgentFlags } from './lib/agent-flags.js';
 import { parseOptions, type Section } from './lib/options.js';
 import { formatReport } from './lib/report.js';
 import type { Report } from './lib/report-types.js';
@@ -22,12 +24,22 @@ if (o.reportFile) {
   console.log(formatReport(old));
   process.exit(0);
 }
+// Sections 1-3 and 6 run tlsprobe in this process: run it with the node flags the systemd unit runs
+// the agent with, as sections 4 and 7 do in their child processes. The bare clients, their worker
+// threads in this process, get the same flags: the ratios compare code, not V8 settings.
+const missing = missingAgentFlags();
+if (missing.length > 0) {
+  const again = spawnSync(process.execPath, [...process.execArgv, ...missing, ...process.argv.slice(1)], { stdio: 'inherit' });
+  if (again.error) throw again.error;
+  process.exit(again.status ?? 1);
+}
 const pick = <T, K extends keyof T>(x: T, keys: K[]): Pick<T, K> => Object.fromEntries(keys.map((k) => [k, x[k]])) as Pick<T, K>;
 const started = performance.now();
 const report: Report = {
   meta: {
     date: new Date().toISOString(),
     node: process.version,
+    nodeFlags: process.execArgv.filter((f) => f !== '--expose-gc'),
     cores: o.cores,
     cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
     ...pick(o, ['quick', 'levels', 'judgeLevel', 'warmupMs', 'durationMs', 'rounds']),

@@ -34,6 +34,13 @@ describe('bench smoke run (--quick, 0.1 s rounds, 20 targets)', () => {
       });
       const r = JSON.parse(readFileSync(out, 'utf8'));
       expect(r.errors).toEqual({});
+      // The test starts the bench without the agent's node flags: it must rerun itself with the
+      // systemd unit's, so that tlsprobe in sections 1-3 runs as the agent does (and the table says so).
+      const unit = readFileSync(join(import.meta.dirname, '..', 'systemd', 'tlsprobe.service'), 'utf8');
+      const unitFlags = /^ExecStart=\S*node((?:\s+--\S+)*)\s/m.exec(unit)![1]!.trim().split(/\s+/);
+      expect(unitFlags.length).toBeGreaterThan(0);
+      expect(r.meta.nodeFlags).toEqual(unitFlags);
+      expect(stdout).toContain(`Node.js ${process.version} ${unitFlags.join(' ')},`);
       expect(r.blackboxSkipped, 'blackbox_exporter must run in the smoke run too').toBeUndefined();
 
       const rows: Array<[string, Measured[]]> = [

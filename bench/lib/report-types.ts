@@ -23,6 +23,8 @@ export interface Report {
   meta: Pick<BenchOptions, 'quick' | 'levels' | 'judgeLevel' | 'warmupMs' | 'durationMs' | 'rounds' | 'cores'> & {
     date: string;
     node: string;
+    /** The node flags the bench ran with (the systemd unit's); absent in runs before they were recorded. */
+    nodeFlags?: string[];
     cpu: string;
     totalMs?: number;
   };

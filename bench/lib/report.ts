@@ -25,7 +25,7 @@ function failures(label: string, r: LoadResult): string[] {
 export function formatReport(r: Report): string {
   const m = r.meta;
   const out: string[] = [
-    `tlsprobe bench${m.quick ? ' (--quick: smoke run, figures not meaningful)' : ''}: ${m.cores} cores (${m.cpu}), Node.js ${m.node}, ${m.date}`,
+    `tlsprobe bench${m.quick ? ' (--quick: smoke run, figures not meaningful)' : ''}: ${m.cores} cores (${m.cpu}), Node.js ${m.node}${m.nodeFlags?.length ? ` ${m.nodeFlags.join(' ')}` : ''}, ${m.date}`,
     `rates: successful handshakes or probes per second, closed loop; per server and level every client warms up (${m.warmupMs / 1000} s), then runs ${m.rounds} rounds of ${m.durationMs / 1000} s interleaved with the others; the median round counts. MB = 10^6 bytes`,
     '',
   ];

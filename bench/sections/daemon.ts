@@ -1,9 +1,8 @@
 // Section 4, the daemon at scale: N targets, the start-up cycle of `new Daemon().start()` in a fresh
 // process, then steady cycles (every target again, as each later cycle runs), then /metrics scrapes.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { writeFileMode } from '../../test/harness/tmp.js';
+import { agentNodeFlags } from '../lib/agent-flags.js';
 import { runChild } from '../lib/child.js';
 import { interleave } from '../lib/load.js';
 import { allCoresContender } from './limit.js';
@@ -14,22 +13,6 @@ import type { SkeletonWorkerData } from '../lib/skeleton-worker.js';
 import type { SkeletonResult } from './skeleton-child.js';
 import type { CycleFigures } from '../lib/cycle.js';
 import { SERVERNAME } from '../lib/servers.js';
-
-/**
- * The node flags of the shipped systemd unit (its ExecStart), so that the bench measures the agent
- * as it runs there and the two cannot drift apart (the README says why the flags are there).
- */
-export function agentNodeFlags(): string[] {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'systemd', 'tlsprobe.service'))) {
-    if (dirname(dir) === dir) throw new Error('bench: systemd/tlsprobe.service not found above the bench');
-    dir = dirname(dir);
-  }
-  const unit = readFileSync(join(dir, 'systemd', 'tlsprobe.service'), 'utf8');
-  const exec = /^ExecStart=\S*node((?:\s+--\S+)*)\s/m.exec(unit);
-  if (!exec) throw new Error('bench: no "ExecStart=.../node [--flags] ..." line in systemd/tlsprobe.service');
-  return exec[1]!.trim().split(/\s+/).filter(Boolean);
-}
 
 export interface DaemonResult {
   targets: number;
