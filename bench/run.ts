@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import { missingAgentFlags } from './lib/agent-flags.js';
+import { RESTARTED_ENV, restartArgs } from './lib/agent-flags.js';
 import { parseOptions, type Section } from './lib/options.js';
 import { formatReport } from './lib/report.js';
 import type { Report } from './lib/report-types.js';
@@ -27,9 +27,9 @@ if (o.reportFile) {
 // Sections 1-3 and 6 run tlsprobe in this process: run it with the node flags the systemd unit runs
 // the agent with, as sections 4 and 7 do in their child processes. The bare clients, their worker
 // threads in this process, get the same flags: the ratios compare code, not V8 settings.
-const missing = missingAgentFlags();
-if (missing.length > 0) {
-  const again = spawnSync(process.execPath, [...process.execArgv, ...missing, ...process.argv.slice(1)], { stdio: 'inherit' });
+const restart = restartArgs(process.execArgv, process.argv, process.env);
+if (restart) {
+  const again = spawnSync(process.execPath, restart, { stdio: 'inherit', env: { ...process.env, [RESTARTED_ENV]: '1' } });
   if (again.error) throw again.error;
   process.exit(again.status ?? 1);
 }

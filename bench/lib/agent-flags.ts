@@ -19,7 +19,17 @@ export function agentNodeFlags(): string[] {
   return exec[1]!.trim().split(/\s+/).filter(Boolean);
 }
 
-/** Those of the unit's flags this process was started without (none: it runs as the agent does). */
-export function missingAgentFlags(execArgv: readonly string[] = process.execArgv): string[] {
-  return agentNodeFlags().filter((f) => !execArgv.includes(f));
+/** Set in the environment of the bench's own restart: a second restart would mean the flags do not take. */
+export const RESTARTED_ENV = 'TLSPROBE_BENCH_RESTARTED';
+
+/**
+ * The node arguments to restart this script with so that it runs with the unit's flags, or null
+ * when it already does. Restarts at most once: if the restarted process still lacks a flag (node
+ * dropped or rewrote it), this throws instead of starting another process.
+ */
+export function restartArgs(execArgv: readonly string[], argv: readonly string[], env: NodeJS.ProcessEnv): string[] | null {
+  const missing = agentNodeFlags().filter((f) => !execArgv.includes(f));
+  if (missing.length === 0) return null;
+  if (env[RESTARTED_ENV]) throw new Error(`bench: restarted with ${missing.join(' ')}, but node does not list them in process.execArgv`);
+  return [...execArgv, ...missing, ...argv.slice(1)];
 }

@@ -35,6 +35,8 @@ export interface BareMode {
 }
 
 export const LIMIT_MODE: BareMode = { sameDialogue: false, readChain: false };
+/** The limit client given tlsprobe's SMTP dialogue, chain not read (also the skeleton's captures). */
+export const SAME_DIALOGUE: BareMode = { sameDialogue: true, readChain: false };
 
 export function bareOp(t: BareTarget, ctx: SecureContext, mode: BareMode = LIMIT_MODE): () => Promise<boolean> {
   return t.kind === 'https' ? () => httpsOnce(t, ctx, mode) : () => smtpOnce(t, ctx, mode);

@@ -1,7 +1,7 @@
 // Capture thread of the skeleton (section 4): the bare client's captures with tlsprobe's dialogue,
 // each answered with a chain-sized message, as the agent's capture workers answer the main thread.
 import { parentPort, workerData } from 'node:worker_threads';
-import { bareContext, bareOp } from './bare-client.js';
+import { bareContext, bareOp, SAME_DIALOGUE } from './bare-client.js';
 import type { Kind } from './targets.js';
 
 export interface SkeletonWorkerData {
@@ -23,7 +23,7 @@ const port = parentPort!;
 const ctx = bareContext(data.rootPem);
 const ops: Record<Kind, () => Promise<boolean>> = {
   https: bareOp({ kind: 'https', port: data.httpsPort, servername: data.servername }, ctx),
-  smtp: bareOp({ kind: 'smtp', port: data.smtpPort, servername: data.servername }, ctx, { sameDialogue: true, readChain: false }),
+  smtp: bareOp({ kind: 'smtp', port: data.smtpPort, servername: data.servername }, ctx, SAME_DIALOGUE),
 };
 port.on('message', (m: { i: number; kind: Kind }) => {
   ops[m.kind]().then(

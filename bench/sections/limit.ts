@@ -1,6 +1,6 @@
 // Section 1, the machine's limit: bare Node.js handshakes per second, in one process and spread over every core.
 import { Worker } from 'node:worker_threads';
-import { bareContext, bareOp, LIMIT_MODE, type BareMode, type BareTarget } from '../lib/bare-client.js';
+import { bareContext, bareOp, LIMIT_MODE, SAME_DIALOGUE, type BareMode, type BareTarget } from '../lib/bare-client.js';
 import { combine, opContender, type Contender, type LoadResult } from '../lib/load.js';
 import type { BenchOptions } from '../lib/options.js';
 import type { BareWorkerData, BareWorkerRun } from '../lib/bare-worker.js';
@@ -20,7 +20,6 @@ export interface LimitResult {
   allCoresFloor?: LoadResult[];
 }
 
-const SAME_DIALOGUE: BareMode = { sameDialogue: true, readChain: false };
 const floorMode = (kind: BareTarget['kind']): BareMode => ({ sameDialogue: kind === 'smtp', readChain: true });
 
 /**
